@@ -1,0 +1,908 @@
+package dev.gil.core;
+
+import static com.google.common.base.Preconditions.checkArgument;
+import static com.google.common.base.Preconditions.checkState;
+
+import com.google.common.base.Ticker;
+import dev.gil.core.internal.Nanos;
+import dev.gil.core.internal.Waiter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One lock for a whole "interpreter": only the thread that holds it runs the code it guards, and a pluggable
+ * {@link HandoffScheduler} decides who runs next. CPython's Global Interpreter Lock, on the JVM.
+ *
+ * <p><b>Guarantees.</b> Mutual exclusion, with a happens-before edge from every release to the next acquisition.
+ * Reentrant: the holder may acquire again, and must release as many times. Fairness is whatever the scheduler says
+ * (the default, {@link HandoffScheduler#switchInterval CPython's 5 ms switch interval}, bounds how long a waiter waits
+ * for a holder that keeps calling {@link #checkpoint()}). Thread-safe: every method may be called from any thread.
+ *
+ * <pre>{@code
+ * GlobalInterpreterLock gil = GlobalInterpreterLock.create();          // switchInterval(5 ms), like CPython
+ *
+ * GilThread th1 = new GilThread(gil, Demo::doWork);                    // th1 = Thread(target=do_work)
+ * th1.start();
+ * th1.join();
+ *
+ * try (GlobalInterpreterLock.Held held = gil.hold()) {
+ *     for (int i = 0; i < n; i++) {
+ *         step(i);
+ *         gil.checkpoint();                                              // the eval loop's breaker check
+ *     }
+ *     String line = gil.allowThreads(() -> reader.readLine());           // Py_BEGIN/END_ALLOW_THREADS
+ * }
+ * }</pre>
+ *
+ * <p><b>Java cannot preempt a thread.</b> The holder lets go only at {@link #checkpoint()}, at
+ * {@link #allowThreads(BlockingCallable)} and at {@link #release()}. That is CPython's model exactly: its holder lets
+ * go only where the eval loop checks {@code eval_breaker} (between bytecodes) or where C code releases the GIL
+ * around blocking calls. Code that runs a long loop under the lock without a checkpoint keeps every other thread
+ * waiting, whatever the scheduler, just as a long-running C extension call does in CPython.
+ *
+ * <p><b>Threads that die holding the lock.</b> A thread that took the lock with {@link #acquire()} and terminated
+ * without releasing it would block everyone forever. Waiting threads check on the holder at least every
+ * {@value #DEAD_HOLDER_CHECK_MILLIS} ms; when it has terminated they log a warning (SLF4J, naming the thread),
+ * release the lock in its place, count it in {@link GilStats#abandonedByDeadThreads()} and go on. Whatever the dead
+ * thread was doing is not undone. {@link GilThread} always releases, so its threads never need this.
+ *
+ * <p><b>Time.</b> Scheduling rules (switch intervals, starvation bounds) read the {@link Ticker} given to the
+ * {@link Builder#ticker builder}, so tests can drive them with a fake clock. Timeouts of {@link #tryAcquire(Duration)}
+ * are real time.
+ */
+public final class GlobalInterpreterLock {
+    /*
+     * Design notes.
+     *
+     * State: `owner` (volatile; CAS from null by any thread, or set by the holder itself to its chosen successor),
+     * `holds` (plain; only the owner touches it, ordered by the volatile write/read of `owner` at each transfer),
+     * `waiting` (volatile; the queue length, written under `guard`) and `dropRequested` (volatile; CPython's
+     * eval_breaker, written under `guard`). The wait queue, the scheduler callbacks and every slow-path change of
+     * owner happen under `guard`, a small internal ReentrantLock that is never held while parked.
+     *
+     * Fast paths: acquire CASes owner null -> me when `waiting == 0`; release writes owner = null when
+     * `waiting == 0`; checkpoint reads `owner` and `dropRequested`. Nothing else.
+     *
+     * No lost wakeup (a Dekker pair on volatiles): a waiter publishes `waiting` and then reads `owner`; a releaser
+     * publishes `owner = null` and then reads `waiting`. Sequential consistency of volatiles means at least one of
+     * them sees the other: either the waiter finds the lock free, or the releaser goes to the slow path and wakes
+     * it. Under the guard, every transition that frees the lock while threads are queued either hands it to one
+     * (owner is set to the successor *before* its `granted` flag, so nobody can barge in between) or wakes one to
+     * race ("signalled", at most one at a time). As a last line of defence every park is timed, so a bug could
+     * only ever cost latency, not a hang.
+     *
+     * Handoff at a checkpoint is "forced switching" when the scheduler names a successor: the holder sets owner to
+     * the successor and queues behind it, so it cannot take the lock back before the successor ran.
+     */
+
+    /** How often a waiter checks that the holder is still alive; see the class doc. */
+    public static final long DEAD_HOLDER_CHECK_MILLIS = 100;
+
+    private static final Logger logger = LoggerFactory.getLogger(GlobalInterpreterLock.class);
+    private static final VarHandle OWNER;
+    private static final AtomicLong unnamedLocks = new AtomicLong();
+    private static final long DEAD_HOLDER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(DEAD_HOLDER_CHECK_MILLIS);
+    /** Spin this many times before parking while a handoff is imminent; never on a single CPU. */
+    private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 12 : 0;
+    /** More spinning waiters than spare CPUs would steal the holder's CPU. */
+    private static final int MAX_SPINNING_WAITERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
+    private static final long NO_DEADLINE = 0;
+
+    static {
+        try {
+            OWNER = MethodHandles.lookup().findVarHandle(GlobalInterpreterLock.class, "owner", Thread.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private final String name;
+    private final HandoffScheduler scheduler;
+    private final Ticker ticker;
+    private final ReentrantLock guard = new ReentrantLock();
+    /** Queued threads in arrival order. Guarded by {@code guard}. */
+    private final List<WaitingThread> queue = new ArrayList<>();
+    private final List<WaitingThread> queueView = Collections.unmodifiableList(queue);
+    private final SchedulingContext context = new Context();
+    private final AtomicInteger threadNumber = new AtomicInteger();
+
+    private volatile Thread owner;
+    /** Reentrant hold count of the owner; see the design notes. */
+    private int holds;
+    private volatile int waiting;
+    private volatile boolean dropRequested;
+    /**
+     * The waiter the scheduler would hand the lock to at the holder's next checkpoint, while a drop is requested:
+     * the only thread for which spinning pays off. Written under {@code guard}.
+     */
+    private volatile WaitingThread expectedSuccessor;
+    /** Ticker reading when the current holder took the lock in a slow path. Guarded by {@code guard}. */
+    private long holderSinceNanos;
+
+    // Counters written only by the holder (single writer at a time, ordered by ownership transfer).
+    private long acquisitions;
+    private long switches;
+    private Thread lastHolder;
+    // Counters written only under `guard`.
+    private long contendedAcquisitions;
+    private long handoffs;
+    private long forcedSwitches;
+    private long dropRequests;
+    private long abandonedByDeadThreads;
+
+    private GlobalInterpreterLock(Builder builder) {
+        this.name = builder.name != null ? builder.name : "gil-" + unnamedLocks.incrementAndGet();
+        this.scheduler = builder.scheduler != null
+                ? builder.scheduler
+                : HandoffScheduler.switchInterval(HandoffScheduler.DEFAULT_SWITCH_INTERVAL);
+        this.ticker = builder.ticker != null ? builder.ticker : Ticker.systemTicker();
+    }
+
+    /**
+     * Returns a lock with the defaults: CPython's 5 ms {@link HandoffScheduler#switchInterval switch interval}, the
+     * system ticker and a generated name.
+     *
+     * @return a new lock
+     */
+    public static GlobalInterpreterLock create() {
+        return builder().build();
+    }
+
+    /**
+     * Returns a builder for a lock with a chosen scheduler, name or ticker.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Acquires the lock, waiting as long as it takes. Returns at once, adding a hold, if the current thread already
+     * holds it. Not interruptible: an interrupt while waiting is remembered and restored on return.
+     */
+    public void acquire() {
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            addHold();
+        } else if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
+            onAcquired(me, 1);
+        } else {
+            acquireQueued(me, 1, false, false, NO_DEADLINE);
+        }
+    }
+
+    /**
+     * Acquires the lock unless the current thread is interrupted first.
+     *
+     * @throws InterruptedException if the thread was interrupted before or while waiting; it then does not hold
+     *     the lock (a thread that was handed the lock just as it was interrupted keeps it, with its interrupt status
+     *     set, and returns normally)
+     */
+    public void acquireInterruptibly() throws InterruptedException {
+        Thread me = Thread.currentThread();
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before acquiring the lock '" + name + "'");
+        }
+        if (owner == me) {
+            addHold();
+        } else if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
+            onAcquired(me, 1);
+        } else if (!acquireQueued(me, 1, false, true, NO_DEADLINE)) {
+            throw new InterruptedException("interrupted while waiting for the lock '" + name + "'");
+        }
+    }
+
+    /**
+     * Acquires the lock if the scheduler grants it at once: when it is free and nobody waits, or when the scheduler
+     * lets this thread {@link HandoffScheduler#mayBarge barge}; or adds a hold if this thread already holds it.
+     *
+     * @return {@code true} if the current thread now holds the lock
+     */
+    public boolean tryAcquire() {
+        return tryAcquire(Duration.ZERO);
+    }
+
+    /**
+     * Acquires the lock if it can be had within the timeout. Waits uninterruptibly; an interrupt while waiting is
+     * restored on return.
+     *
+     * @param timeout how long to wait at most; zero or negative means do not wait, as in
+     *     {@code java.util.concurrent}
+     * @return {@code true} if the current thread now holds the lock, {@code false} if the time ran out
+     */
+    public boolean tryAcquire(Duration timeout) {
+        Objects.requireNonNull(timeout, "timeout");
+        Thread me = Thread.currentThread();
+        if (owner == me) {
+            addHold();
+            return true;
+        }
+        if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
+            onAcquired(me, 1);
+            return true;
+        }
+        long nanos = Math.max(0, Nanos.saturated(timeout));
+        long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
+        return acquireQueued(me, 1, false, false, deadline == NO_DEADLINE ? 1 : deadline);
+    }
+
+    /**
+     * Acquires the lock and returns a handle that releases it, for try-with-resources.
+     *
+     * <pre>{@code
+     * try (GlobalInterpreterLock.Held held = gil.hold()) {
+     *     counter++;
+     * }
+     * }</pre>
+     *
+     * @return a handle whose {@link Held#close()} releases this hold
+     */
+    public Held hold() {
+        acquire();
+        return new HeldOnce();
+    }
+
+    /**
+     * Releases one hold; when it was the last, the lock goes to whoever the scheduler chooses.
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     */
+    public void release() {
+        Thread me = Thread.currentThread();
+        if (owner != me) {
+            throw notHolder("release()", me);
+        }
+        if (--holds == 0) {
+            releaseOwnership(me, HandoffReason.RELEASE);
+        }
+    }
+
+    /**
+     * Tells whether the current thread holds the lock.
+     *
+     * @return {@code true} if the current thread holds it
+     */
+    public boolean isHeldByCurrentThread() {
+        return owner == Thread.currentThread();
+    }
+
+    /**
+     * Returns how many holds the current thread has: zero if it does not hold the lock.
+     *
+     * @return the current thread's hold count
+     */
+    public int getHoldCount() {
+        return owner == Thread.currentThread() ? holds : 0;
+    }
+
+    /**
+     * Tells whether the lock is held by any thread. A snapshot, for monitoring.
+     *
+     * @return {@code true} if some thread holds the lock
+     */
+    public boolean isLocked() {
+        return owner != null;
+    }
+
+    /**
+     * Returns how many threads are queued for the lock. A snapshot, for monitoring and tests: a thread counted here
+     * has finished queueing, including any drop request its arrival caused.
+     *
+     * @return the number of waiting threads
+     */
+    public int getQueueLength() {
+        guard.lock();
+        try {
+            return queue.size();
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    /**
+     * The eval loop's breaker check: lets the lock go, and queues for it again, if the scheduler has asked the
+     * holder to drop it; otherwise returns at once (one volatile read). Call it often in long-running code under the
+     * lock: every checkpoint is a place where other threads may run, and the only such place in a loop.
+     *
+     * <p>The hold count is kept across the handoff.
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     */
+    public void checkpoint() {
+        Thread me = Thread.currentThread();
+        if (owner != me) {
+            throw notHolder("checkpoint()", me);
+        }
+        if (dropRequested) {
+            yieldAtCheckpoint(me);
+        }
+    }
+
+    /**
+     * Runs blocking work with the lock released, and takes it back afterwards: CPython's
+     * {@code Py_BEGIN_ALLOW_THREADS} / {@code Py_END_ALLOW_THREADS}. All holds are released and restored, also when
+     * the work throws or the thread is interrupted (re-acquiring is uninterruptible; the interrupt status is kept).
+     *
+     * <pre>{@code
+     * byte[] data = gil.allowThreads(() -> in.readNBytes(4096));
+     * }</pre>
+     *
+     * @param work the blocking work; it must not touch state the lock guards
+     * @param <T> the result type
+     * @param <X> the exception the work may throw
+     * @return what the work returned
+     * @throws X whatever the work throws, unchanged
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     */
+    public <T, X extends Throwable> T allowThreads(BlockingCallable<T, X> work) throws X {
+        Objects.requireNonNull(work, "work");
+        Thread me = Thread.currentThread();
+        int saved = releaseAllForAllowThreads(me);
+        try {
+            return work.call();
+        } finally {
+            reacquireAfterAllowThreads(me, saved);
+        }
+    }
+
+    /**
+     * Runs blocking work without a result with the lock released, and takes it back afterwards; see
+     * {@link #allowThreads(BlockingCallable)}.
+     *
+     * <pre>{@code
+     * gil.allowThreads(() -> Thread.sleep(50));
+     * }</pre>
+     *
+     * @param work the blocking work; it must not touch state the lock guards
+     * @param <X> the exception the work may throw
+     * @throws X whatever the work throws, unchanged
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     */
+    public <X extends Throwable> void allowThreads(BlockingRunnable<X> work) throws X {
+        Objects.requireNonNull(work, "work");
+        Thread me = Thread.currentThread();
+        int saved = releaseAllForAllowThreads(me);
+        try {
+            work.run();
+        } finally {
+            reacquireAfterAllowThreads(me, saved);
+        }
+    }
+
+    /**
+     * Returns a factory of {@link GilThread}s bound to this lock, named {@code <lock name>-thread-<n>}: each thread
+     * runs its {@code Runnable} holding the lock. Meant for one-thread-per-task use, such as
+     * {@code Executors.newThreadPerTaskExecutor(gil.threadFactory())} on JDK 21+. A pooled executor's worker would
+     * hold the lock while it waits for the next task, so do not give this factory to a {@code ThreadPoolExecutor}.
+     *
+     * @return a thread factory
+     */
+    public ThreadFactory threadFactory() {
+        return target -> new GilThread(this, target, name + "-thread-" + threadNumber.incrementAndGet());
+    }
+
+    /**
+     * Returns a snapshot of the lock's counters.
+     *
+     * @return the statistics
+     */
+    public GilStats stats() {
+        guard.lock();
+        try {
+            return new GilStats(name, scheduler.toString(), acquisitions, contendedAcquisitions, switches, handoffs,
+                    forcedSwitches, dropRequests, abandonedByDeadThreads, queue.size());
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    /**
+     * Returns the lock's name, used in thread names, log messages and statistics.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Returns the scheduler that decides who runs next.
+     *
+     * @return the scheduler
+     */
+    public HandoffScheduler scheduler() {
+        return scheduler;
+    }
+
+    @Override
+    public String toString() {
+        Thread holder = owner;
+        return "GlobalInterpreterLock[" + name + ", " + scheduler
+                + (holder == null ? ", free" : ", held by " + holder.getName())
+                + ", " + waiting + " waiting]";
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // GilThread support
+
+    /** Called by a {@link GilThread} when its target ends: releases every hold the thread still has. */
+    void releaseAtThreadExit(Thread me) {
+        if (owner != me) {
+            logger.warn("Thread '{}' ended without holding the lock '{}' it was started with: its target released "
+                    + "more holds than it acquired", me.getName(), name);
+            return;
+        }
+        if (holds > 1) {
+            logger.warn("Thread '{}' ended holding the lock '{}' {} times: its target acquired more holds than it "
+                    + "released; releasing them all", me.getName(), name, holds - 1);
+        }
+        holds = 0;
+        releaseOwnership(me, HandoffReason.RELEASE);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // Slow paths
+
+    private void addHold() {
+        if (holds == Integer.MAX_VALUE) {
+            throw new IllegalMonitorStateException("maximum hold count exceeded for the lock '" + name + "'");
+        }
+        holds++;
+    }
+
+    /** Called by the new holder, on every path, once it owns the lock. */
+    private void onAcquired(Thread me, int restoredHolds) {
+        holds = restoredHolds;
+        acquisitions++;
+        if (lastHolder != me) {
+            lastHolder = me;
+            switches++;
+        }
+    }
+
+    /**
+     * Queues the current thread and waits for its turn.
+     *
+     * @param deadline {@link #NO_DEADLINE}, or a {@link System#nanoTime()} after which to give up
+     * @return {@code true} once the thread holds the lock; {@code false} if interrupted (interruptible) or timed out
+     */
+    private boolean acquireQueued(Thread me, int restoredHolds, boolean fromAllowThreads, boolean interruptible,
+            long deadline) {
+        Waiter node;
+        guard.lock();
+        try {
+            recoverFromDeadHolder();
+            node = new Waiter(me, ticker.read(), fromAllowThreads);
+            if (tryTakeFreeLock(node, false)) {
+                node = null;
+            } else if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
+                return false;
+            } else {
+                enqueue(node);
+                contendedAcquisitions++;
+                // The holder may have freed the lock through its fast path before it could see us queued.
+                dispatchIfFree();
+                refreshDropRequest();
+            }
+        } finally {
+            guard.unlock();
+        }
+        if (node == null || awaitTurn(node, interruptible, deadline)) {
+            onAcquired(me, restoredHolds);
+            return true;
+        }
+        return false;
+    }
+
+    /** Parks until handed the lock or until it wins a race for it; see the design notes. */
+    private boolean awaitTurn(Waiter node, boolean interruptible, long deadline) {
+        boolean interrupted = false;
+        long recheckNanos = Math.max(1, Math.min(scheduler.recheckIntervalNanos(), DEAD_HOLDER_CHECK_NANOS));
+        try {
+            for (;;) {
+                if (node.isGranted()) {
+                    return true;
+                }
+                if (Thread.interrupted()) {
+                    if (interruptible) {
+                        return cancel(node, true);
+                    }
+                    interrupted = true;
+                }
+                long parkNanos = recheckNanos;
+                if (deadline != NO_DEADLINE) {
+                    long remaining = deadline - System.nanoTime();
+                    if (remaining <= 0) {
+                        return cancel(node, false);
+                    }
+                    parkNanos = Math.min(parkNanos, remaining);
+                }
+                if (!spinUntilGranted(node)) {
+                    LockSupport.parkNanos(this, parkNanos);
+                }
+                if (node.isGranted()) {
+                    return true;
+                }
+                guard.lock();
+                try {
+                    node.setSignalled(false);
+                    if (node.isGranted() || tryTakeFreeLock(node, true)) {
+                        return true;
+                    }
+                    recoverFromDeadHolder();
+                    refreshDropRequest();
+                } finally {
+                    guard.unlock();
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    /**
+     * Spins briefly when this thread is about to be handed the lock (a drop is requested and the scheduler named it
+     * the successor) and a CPU is free to spin on: waking a parked thread costs tens of microseconds, a handoff to a
+     * spinning one well under one. Threads that would only race for a freed lock do not spin: a spinning racer
+     * would always beat the releaser, and the unfair scheduler's releaser is meant to win (the phone booth).
+     *
+     * @return {@code true} if the lock was handed over while spinning
+     */
+    private boolean spinUntilGranted(Waiter node) {
+        if (expectedSuccessor != node || waiting > MAX_SPINNING_WAITERS) {
+            return false;
+        }
+        for (int i = 0; i < SPINS; i++) {
+            if (node.isGranted()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
+        return false;
+    }
+
+    /** Leaves the queue after an interrupt or timeout. Returns {@code true} if the lock was granted meanwhile. */
+    private boolean cancel(Waiter node, boolean interrupted) {
+        guard.lock();
+        try {
+            if (node.isGranted()) {
+                if (interrupted) {
+                    Thread.currentThread().interrupt();
+                }
+                return true;
+            }
+            dequeue(node);
+            // A wake-up meant for us would be lost with us: pass it on.
+            dispatchIfFree();
+            refreshDropRequest();
+            return false;
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    /** Takes the lock if it is free and the scheduler lets {@code candidate} have it. Guarded by {@code guard}. */
+    private boolean tryTakeFreeLock(Waiter candidate, boolean queued) {
+        if (owner != null) {
+            return false;
+        }
+        boolean othersQueued = queue.size() > (queued ? 1 : 0);
+        if (othersQueued && !scheduler.mayBarge(candidate, context)) {
+            return false;
+        }
+        if (!OWNER.compareAndSet(this, null, candidate.thread())) {
+            return false;
+        }
+        if (queued) {
+            dequeue(candidate);
+        }
+        holderSinceNanos = ticker.read();
+        refreshDropRequest();
+        return true;
+    }
+
+    private void releaseOwnership(Thread me, HandoffReason reason) {
+        if (waiting == 0) {
+            OWNER.setVolatile(this, null);
+            if (waiting == 0) {
+                return;
+            }
+            guard.lock();
+            try {
+                dispatchIfFree();
+            } finally {
+                guard.unlock();
+            }
+            return;
+        }
+        guard.lock();
+        try {
+            handOver(reason);
+        } finally {
+            guard.unlock();
+        }
+    }
+
+    /** The holder lets go: to the scheduler's successor, or to whoever wins the race. Guarded by {@code guard}. */
+    private void handOver(HandoffReason reason) {
+        WaitingThread next = queue.isEmpty() ? null : scheduler.successor(reason, context);
+        if (next != null) {
+            Waiter successor = checkSuccessor(next);
+            OWNER.setVolatile(this, successor.thread());
+            grant(successor);
+        } else {
+            OWNER.setVolatile(this, null);
+            dropRequested = false;
+            expectedSuccessor = null;
+            signalOne();
+        }
+    }
+
+    /** The lock looked free while threads are queued: hand it over or wake a racer. Guarded by {@code guard}. */
+    private void dispatchIfFree() {
+        if (owner != null || queue.isEmpty()) {
+            return;
+        }
+        WaitingThread next = scheduler.successor(HandoffReason.RELEASE, context);
+        if (next == null) {
+            signalOne();
+            return;
+        }
+        Waiter successor = checkSuccessor(next);
+        // Fails only if a fast-path acquirer barged in; its release will dispatch again.
+        if (OWNER.compareAndSet(this, null, successor.thread())) {
+            grant(successor);
+        }
+    }
+
+    /** Owner is already set to the successor. Guarded by {@code guard}. */
+    private void grant(Waiter successor) {
+        dequeue(successor);
+        handoffs++;
+        holderSinceNanos = ticker.read();
+        refreshDropRequest();
+        successor.grant();
+        LockSupport.unpark(successor.thread());
+    }
+
+    /** Wakes the longest waiter to race for a freed lock, unless one is already on its way. Guarded. */
+    private void signalOne() {
+        for (WaitingThread waiting : queue) {
+            if (((Waiter) waiting).isSignalled()) {
+                return;
+            }
+        }
+        if (!queue.isEmpty()) {
+            Waiter head = (Waiter) queue.get(0);
+            head.setSignalled(true);
+            LockSupport.unpark(head.thread());
+        }
+    }
+
+    private Waiter checkSuccessor(WaitingThread next) {
+        for (WaitingThread candidate : queue) {
+            if (candidate == next) {
+                return (Waiter) candidate;
+            }
+        }
+        throw new IllegalStateException("scheduler " + scheduler + " chose " + next
+                + " as the successor, which is not one of the queued threads " + queue);
+    }
+
+    private void yieldAtCheckpoint(Thread me) {
+        int saved = holds;
+        guard.lock();
+        try {
+            if (queue.isEmpty()) {
+                dropRequested = false;
+                return;
+            }
+            if (!dropRequested) {
+                return;
+            }
+            holds = 0;
+            forcedSwitches++;
+            handOver(HandoffReason.CHECKPOINT);
+        } finally {
+            guard.unlock();
+        }
+        acquireQueued(me, saved, false, false, NO_DEADLINE);
+    }
+
+    private int releaseAllForAllowThreads(Thread me) {
+        if (owner != me) {
+            throw notHolder("allowThreads(...)", me);
+        }
+        int saved = holds;
+        holds = 0;
+        releaseOwnership(me, HandoffReason.RELEASE);
+        return saved;
+    }
+
+    private void reacquireAfterAllowThreads(Thread me, int saved) {
+        if (owner == me) {
+            // The blocking work took the lock itself and kept it; keep its holds too.
+            holds += saved;
+        } else if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
+            onAcquired(me, saved);
+        } else {
+            acquireQueued(me, saved, true, false, NO_DEADLINE);
+        }
+    }
+
+    private void enqueue(Waiter node) {
+        queue.add(node);
+        waiting = queue.size();
+    }
+
+    private void dequeue(WaitingThread node) {
+        queue.remove(node);
+        waiting = queue.size();
+    }
+
+    /** Recomputes the eval breaker after any change of queue or holder. Guarded by {@code guard}. */
+    private void refreshDropRequest() {
+        boolean request = owner != null && scheduler.shouldRequestDrop(context);
+        if (request && !dropRequested) {
+            dropRequests++;
+        }
+        dropRequested = request;
+        expectedSuccessor = request && !queue.isEmpty() ? scheduler.successor(HandoffReason.CHECKPOINT, context) : null;
+    }
+
+    /** See "Threads that die holding the lock" in the class doc. Guarded by {@code guard}. */
+    private void recoverFromDeadHolder() {
+        Thread holder = owner;
+        if (holder == null || holder.isAlive() || !OWNER.compareAndSet(this, holder, null)) {
+            return;
+        }
+        abandonedByDeadThreads++;
+        dropRequested = false;
+        logger.warn("Thread '{}' terminated while holding the lock '{}'; releasing it so that waiting threads can go "
+                + "on. Release in a finally block, or run such code in a GilThread.", holder.getName(), name);
+        dispatchIfFree();
+    }
+
+    private IllegalMonitorStateException notHolder(String operation, Thread me) {
+        Thread holder = owner;
+        return new IllegalMonitorStateException(operation + " called by thread '" + me.getName()
+                + "', which does not hold the lock '" + name + "' ("
+                + (holder == null ? "nobody holds it" : "held by '" + holder.getName() + "'") + ")");
+    }
+
+    /** The scheduler's view of this lock; only used under {@code guard}. */
+    private final class Context implements SchedulingContext {
+        @Override
+        public long nanoTime() {
+            return ticker.read();
+        }
+
+        @Override
+        public List<WaitingThread> waiters() {
+            return queueView;
+        }
+
+        @Override
+        public long holderSinceNanos() {
+            return holderSinceNanos;
+        }
+    }
+
+    /**
+     * A hold on the lock, released by {@link #close()}: for try-with-resources.
+     *
+     * <pre>{@code
+     * try (GlobalInterpreterLock.Held held = gil.hold()) { ... }
+     * }</pre>
+     */
+    public interface Held extends AutoCloseable {
+        /**
+         * Releases the hold. Closing it again does nothing.
+         *
+         * @throws IllegalMonitorStateException if called by a thread that does not hold the lock
+         */
+        @Override
+        void close();
+    }
+
+    private final class HeldOnce implements Held {
+        private boolean closed;
+
+        @Override
+        public void close() {
+            if (!closed) {
+                release();
+                closed = true;
+            }
+        }
+    }
+
+    /**
+     * Builds a {@link GlobalInterpreterLock}. Each setting may be given once; unset settings take the defaults of
+     * {@link GlobalInterpreterLock#create()}. Not thread-safe.
+     *
+     * <pre>{@code
+     * GlobalInterpreterLock gil = GlobalInterpreterLock.builder()
+     *         .scheduler(HandoffScheduler.fair())
+     *         .name("interpreter")
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private HandoffScheduler scheduler;
+        private String name;
+        private Ticker ticker;
+
+        private Builder() {}
+
+        /**
+         * Sets the scheduler that decides who runs next. Default: {@code switchInterval(5 ms)}.
+         *
+         * @param scheduler the scheduler
+         * @return this builder
+         * @throws IllegalStateException if a scheduler was already set
+         */
+        public Builder scheduler(HandoffScheduler scheduler) {
+            Objects.requireNonNull(scheduler, "scheduler");
+            checkState(this.scheduler == null, "scheduler was already set to %s", this.scheduler);
+            this.scheduler = scheduler;
+            return this;
+        }
+
+        /**
+         * Sets the lock's name. Default: {@code gil-<n>}.
+         *
+         * @param name a non-blank name
+         * @return this builder
+         * @throws IllegalArgumentException if {@code name} is blank
+         * @throws IllegalStateException if a name was already set
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            checkArgument(!name.isBlank(), "name must not be blank but was '%s'", name);
+            checkState(this.name == null, "name was already set to %s", this.name);
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Sets the clock that scheduling rules read. Default: {@link Ticker#systemTicker()}. Tests pass a fake
+         * ticker to drive switch intervals and starvation bounds without sleeping.
+         *
+         * @param ticker the clock
+         * @return this builder
+         * @throws IllegalStateException if a ticker was already set
+         */
+        public Builder ticker(Ticker ticker) {
+            Objects.requireNonNull(ticker, "ticker");
+            checkState(this.ticker == null, "ticker was already set to %s", this.ticker);
+            this.ticker = ticker;
+            return this;
+        }
+
+        /**
+         * Builds the lock.
+         *
+         * @return a new, free lock
+         */
+        public GlobalInterpreterLock build() {
+            return new GlobalInterpreterLock(this);
+        }
+    }
+}

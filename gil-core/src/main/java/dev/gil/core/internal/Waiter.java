@@ -1,0 +1,61 @@
+package dev.gil.core.internal;
+
+import dev.gil.core.WaitingThread;
+
+/**
+ * A queued thread. Created by the waiting thread, then shared with whoever hands it the lock.
+ *
+ * <p>{@code granted} is the handoff: the releaser sets the lock's owner to this thread <em>before</em> it sets
+ * {@code granted} (both volatile), so a thread that sees {@code granted} owns the lock, and nobody can barge in
+ * between. {@code signalled} is guarded by the lock's internal guard.
+ */
+public final class Waiter implements WaitingThread {
+    private final Thread thread;
+    private final long waitingSinceNanos;
+    private final boolean returningFromAllowThreads;
+    private volatile boolean granted;
+    /** Woken to race for a freed lock and not yet back; avoids waking a thundering herd. Guarded by the guard. */
+    private boolean signalled;
+
+    public Waiter(Thread thread, long waitingSinceNanos, boolean returningFromAllowThreads) {
+        this.thread = thread;
+        this.waitingSinceNanos = waitingSinceNanos;
+        this.returningFromAllowThreads = returningFromAllowThreads;
+    }
+
+    @Override
+    public Thread thread() {
+        return thread;
+    }
+
+    @Override
+    public long waitingSinceNanos() {
+        return waitingSinceNanos;
+    }
+
+    @Override
+    public boolean returningFromAllowThreads() {
+        return returningFromAllowThreads;
+    }
+
+    public boolean isGranted() {
+        return granted;
+    }
+
+    public void grant() {
+        granted = true;
+    }
+
+    public boolean isSignalled() {
+        return signalled;
+    }
+
+    public void setSignalled(boolean signalled) {
+        this.signalled = signalled;
+    }
+
+    @Override
+    public String toString() {
+        return thread.getName() + (returningFromAllowThreads ? " (returning from allowThreads)" : "");
+    }
+}

@@ -1,0 +1,9 @@
+package dev.gil.core;
+
+
+class FairSchedulerContractTest extends HandoffSchedulerContract {
+    @Override
+    HandoffScheduler scheduler() {
+        return HandoffScheduler.fair();
+    }
+}

@@ -1,0 +1,8 @@
+package dev.gil.core;
+
+class UnfairSchedulerContractTest extends HandoffSchedulerContract {
+    @Override
+    HandoffScheduler scheduler() {
+        return HandoffScheduler.unfair();
+    }
+}
