@@ -1,0 +1,145 @@
+package dev.gil.benchmarks;
+
+import dev.gil.core.HandoffScheduler;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The benchmarks' command line.
+ *
+ * <pre>
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar core [--quick] [--peer PATH]   # gil-core vs CPython, one table
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar jmh [JMH options]              # the JMH microbenchmarks
+ * </pre>
+ */
+public final class Benchmarks {
+    private static final Path DEFAULT_PEER = Path.of("..", "shared", "peers", "python", "gil_peer.py");
+
+    private Benchmarks() {}
+
+    /**
+     * Runs a subcommand.
+     *
+     * @param args {@code core [--quick] [--peer PATH]} or {@code jmh [options]}
+     * @throws Exception if a benchmark fails
+     */
+    public static void main(String[] args) throws Exception {
+        String command = args.length == 0 ? "help" : args[0];
+        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
+        switch (command) {
+            case "core" -> System.out.print(core(rest));
+            case "jmh" -> org.openjdk.jmh.Main.main(rest);
+            default -> {
+                System.err.println("usage: gil-benchmarks core [--quick] [--peer PATH] | jmh [JMH options]");
+                System.exit(command.equals("help") ? 0 : 2);
+            }
+        }
+    }
+
+    static String core(String... args) throws Exception {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        int peerIndex = Arrays.asList(args).indexOf("--peer");
+        PythonPeer peer = new PythonPeer(peerIndex >= 0 ? Path.of(args[peerIndex + 1]) : DEFAULT_PEER);
+        int reps = quick ? 1 : 5;
+        long cpuUnits = quick ? 20_000 : 300_000;
+        Duration convoyDuration = quick ? Duration.ofMillis(200) : Duration.ofSeconds(1);
+        int convoyReps = quick ? 1 : 3;
+        int pingPongRounds = quick ? 2_000 : 20_000;
+
+        progress("CPython peer: cpu and convoy (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
+        Map<String, Double> cpython = new LinkedHashMap<>();
+        cpython.putAll(peer.run("cpu", "--reps", String.valueOf(quick ? 1 : 5), "--n", quick ? "2000000" : "20000000"));
+        cpython.putAll(peer.run("convoy", "--duration", quick ? "0.2" : "1.0", "--reps", String.valueOf(convoyReps)));
+
+        Report report = new Report();
+        progress("handoff round trips");
+        Samples fair = new Samples(reps);
+        Samples parkUnpark = new Samples(reps);
+        Samples spin = new Samples(reps);
+        for (int r = 0; r < reps; r++) {
+            fair.add(HandoffLatency.gilRoundTripP50(HandoffScheduler.fair(), pingPongRounds));
+            parkUnpark.add(HandoffLatency.parkUnparkRoundTripP50(pingPongRounds));
+            spin.add(HandoffLatency.spinRoundTripP50(pingPongRounds));
+        }
+        double fairRatio = fair.median() / parkUnpark.median();
+        report.row("fair() handoff round trip p50", "ns", fair, Double.NaN,
+                "park/unpark " + Report.format(parkUnpark.median()) + ", spin " + Report.format(spin.median()),
+                fairRatio, "≤ 1.5× park/unpark", fairRatio <= 1.5);
+
+        Map<String, HandoffScheduler> schedulers = new LinkedHashMap<>();
+        schedulers.put("switchInterval(5ms)", HandoffScheduler.switchInterval(Duration.ofMillis(5)));
+        schedulers.put("ioPriority()", HandoffScheduler.ioPriority());
+        schedulers.put("fair()", HandoffScheduler.fair());
+        schedulers.put("unfair()", HandoffScheduler.unfair());
+        schedulers.put("eventuallyFair(1ms)", HandoffScheduler.eventuallyFair(Duration.ofMillis(1)));
+
+        double cpythonCpu = cpython.getOrDefault("cpu.speedup.threads_2", Double.NaN);
+        for (Map.Entry<String, HandoffScheduler> entry : schedulers.entrySet()) {
+            progress("CPU-bound, 2 threads vs 1: " + entry.getKey());
+            Samples speed = new Samples(reps);
+            Samples single = new Samples(reps);
+            CpuThroughput.twoThreadsSeconds(entry.getValue(), cpuUnits / 4); // warm-up, not counted
+            for (int r = 0; r < reps; r++) {
+                double one = CpuThroughput.oneThreadSeconds(entry.getValue(), cpuUnits);
+                double two = CpuThroughput.twoThreadsSeconds(entry.getValue(), cpuUnits);
+                single.add(one);
+                speed.add(one / two);
+            }
+            boolean targeted = entry.getKey().startsWith("switchInterval") || entry.getKey().startsWith("ioPriority");
+            report.row("CPU 2 GilThreads / 1 thread, " + entry.getKey(), "× throughput", speed, cpythonCpu,
+                    "1 thread " + Report.format(single.median()) + " s", speed.median(),
+                    targeted ? "≥ 0.97" : "reported", targeted ? speed.median() >= 0.97 : null);
+        }
+
+        progress("convoy: no CPU thread (baseline)");
+        Samples idle = new Samples(convoyReps);
+        for (int r = 0; r < convoyReps; r++) {
+            idle.add(Convoy.run(HandoffScheduler.switchInterval(Duration.ofMillis(5)), 0, convoyDuration).p50Micros());
+        }
+        double cpythonConvoy = cpython.getOrDefault("convoy.cpu1.rtt_p50", Double.NaN);
+        for (Map.Entry<String, HandoffScheduler> entry : schedulers.entrySet()) {
+            progress("convoy, 1 CPU thread: " + entry.getKey());
+            Samples p50 = new Samples(convoyReps);
+            Samples p99 = new Samples(convoyReps);
+            Samples rate = new Samples(convoyReps);
+            for (int r = 0; r < convoyReps; r++) {
+                Convoy.Result result = Convoy.run(entry.getValue(), 1, convoyDuration);
+                p50.add(result.p50Micros());
+                p99.add(result.p99Micros());
+                rate.add(result.messagesPerSecond());
+            }
+            String name = entry.getKey();
+            double ratio = p50.median() / cpythonConvoy;
+            String baseline = "no CPU thread " + Report.format(idle.median()) + " µs; "
+                    + Report.format(rate.median()) + " msg/s";
+            if (name.startsWith("switchInterval")) {
+                report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio,
+                        "0.7–1.3× CPython", ratio >= 0.7 && ratio <= 1.3);
+                report.row("convoy RTT p99, " + name, "µs", p99,
+                        cpython.getOrDefault("convoy.cpu1.rtt_p99", Double.NaN), "", Double.NaN, "reported", null);
+            } else if (name.equals("ioPriority()") || name.equals("fair()")) {
+                report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio,
+                        "≤ 50 µs", p50.median() <= 50);
+                report.row("convoy RTT p99, " + name, "µs", p99,
+                        cpython.getOrDefault("convoy.cpu1.rtt_p99", Double.NaN), "", Double.NaN, "≤ 500 µs",
+                        p99.median() <= 500);
+            } else {
+                report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio, "reported", null);
+                report.row("convoy RTT p99, " + name, "µs", p99,
+                        cpython.getOrDefault("convoy.cpu1.rtt_p99", Double.NaN), "", Double.NaN, "reported", null);
+            }
+        }
+        return String.format(Locale.ROOT, "%n%s%nMachine: %d CPUs, Java %s, %s; CPython: %s%n",
+                report.markdown(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                peer.available() ? "gil_peer.py, same run" : peer.unavailableReason());
+    }
+
+    private static void progress(String step) {
+        System.err.println("[gil-benchmarks] " + step);
+    }
+}

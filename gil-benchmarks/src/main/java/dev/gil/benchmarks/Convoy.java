@@ -1,0 +1,127 @@
+package dev.gil.benchmarks;
+
+import dev.gil.core.GilThread;
+import dev.gil.core.GlobalInterpreterLock;
+import dev.gil.core.HandoffScheduler;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.HdrHistogram.Histogram;
+
+/**
+ * CPython's {@code convoy} bench, on the JVM: an echo server thread holding the lock except inside
+ * {@code allowThreads} around each {@code read} and {@code write}, next to CPU-bound threads that hold the lock and
+ * checkpoint every microsecond. A client thread that never takes the lock (CPython's client is a separate process
+ * with its own GIL) sends 64-byte messages over an AF_UNIX socket and records each round trip.
+ */
+final class Convoy {
+    static final int MESSAGE_BYTES = 64;
+
+    /** Round-trip times of one run, in microseconds. */
+    record Result(double p50Micros, double p99Micros, double messagesPerSecond) {}
+
+    private Convoy() {}
+
+    static Result run(HandoffScheduler scheduler, int cpuThreads, Duration duration) throws Exception {
+        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler).name("convoy").build();
+        Path dir = Files.createTempDirectory("gil-convoy");
+        Path socket = dir.resolve("echo.sock");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            SocketChannel client = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            SocketChannel accepted = server.accept();
+            GilThread echo = new GilThread(gil, () -> echo(gil, accepted), "echo-server");
+            Spinners spinners = new Spinners(gil, cpuThreads);
+            Histogram rtt = new Histogram(3);
+            echo.start();
+            spinners.start();
+            long deadline = System.nanoTime() + duration.toNanos();
+            int roundTrips = 0;
+            ByteBuffer message = ByteBuffer.allocate(MESSAGE_BYTES);
+            long start = System.nanoTime();
+            while (System.nanoTime() < deadline) {
+                long sent = System.nanoTime();
+                message.clear();
+                while (message.hasRemaining()) {
+                    client.write(message);
+                }
+                message.clear();
+                while (message.hasRemaining()) {
+                    if (client.read(message) < 0) {
+                        throw new IOException("echo server closed the connection");
+                    }
+                }
+                rtt.recordValue((System.nanoTime() - sent) / 1_000);
+                roundTrips++;
+            }
+            double elapsed = (System.nanoTime() - start) / 1e9;
+            spinners.stop();
+            client.close();
+            echo.join();
+            return new Result(rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(99), roundTrips / elapsed);
+        } finally {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(dir);
+        }
+    }
+
+    private static void echo(GlobalInterpreterLock gil, SocketChannel channel) {
+        ByteBuffer buffer = ByteBuffer.allocate(MESSAGE_BYTES);
+        try (channel) {
+            for (;;) {
+                buffer.clear();
+                if (gil.allowThreads(() -> channel.read(buffer)) < 0) {
+                    return;
+                }
+                buffer.flip();
+                gil.allowThreads(() -> {
+                    while (buffer.hasRemaining()) {
+                        channel.write(buffer);
+                    }
+                });
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("echo server failed", e);
+        }
+    }
+
+    /** CPU-bound threads under the lock until stopped: CPython's spinning threads. */
+    private static final class Spinners {
+        private final GlobalInterpreterLock gil;
+        private final Thread[] threads;
+        private volatile boolean running = true;
+
+        Spinners(GlobalInterpreterLock gil, int count) {
+            this.gil = gil;
+            this.threads = new Thread[count];
+            for (int i = 0; i < count; i++) {
+                threads[i] = new GilThread(gil, this::spin, "spinner-" + i);
+            }
+        }
+
+        void start() {
+            for (Thread thread : threads) {
+                thread.start();
+            }
+        }
+
+        void stop() throws InterruptedException {
+            running = false;
+            for (Thread thread : threads) {
+                thread.join();
+            }
+        }
+
+        private void spin() {
+            while (running) {
+                CpuWork.units(gil, 1);
+            }
+        }
+    }
+}
