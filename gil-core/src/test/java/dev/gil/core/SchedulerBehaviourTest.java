@@ -24,14 +24,15 @@ class SchedulerBehaviourTest {
     }
 
     /** Starts a thread that queues for the lock, records its turn, and waits until it is queued. */
-    private void queue(GlobalInterpreterLock gil, String name) {
+    private Thread queue(GlobalInterpreterLock gil, String name) {
         int queued = gil.getQueueLength();
-        threads.start(name, () -> {
+        Thread thread = threads.start(name, () -> {
             gil.acquire();
             order.add(name);
             gil.release();
         });
         Threads.await(name + " is queued", () -> gil.getQueueLength() == queued + 1);
+        return thread;
     }
 
     @Test
@@ -76,19 +77,27 @@ class SchedulerBehaviourTest {
     void unfairLetsTheReleasingThreadBargeBackIn() throws Exception {
         GlobalInterpreterLock gil = lock(HandoffScheduler.unfair());
         gil.acquire();
-        queue(gil, "waiter");
-        // At a checkpoint the unfair holder drops the lock and races for it again. It usually wins: the phone booth
-        // has no queue. Count the checkpoints it came back from with the waiter still waiting.
+        // At a checkpoint the unfair holder drops the lock and races for it again. Against a parked waiter it
+        // usually wins, once its own code is compiled: the phone booth has no queue. Each trial queues a fresh
+        // waiter, waits until it is parked, checkpoints once and looks whether the waiter got in.
+        int trials = 0;
         int keptIt = 0;
-        for (int i = 0; i < 1_000 && order.isEmpty(); i++) {
+        while (trials < 200 && keptIt < 10) {
+            int before = order.size();
+            Thread waiter = queue(gil, "waiter-" + trials);
+            Threads.await("the waiter is parked",
+                    () -> waiter.getState() == Thread.State.TIMED_WAITING || order.size() > before);
             gil.checkpoint();
-            if (order.isEmpty()) {
+            if (order.size() == before) {
                 keptIt++;
+                gil.allowThreads(() -> waiter.join()); // let it through, outside the trial
             }
+            trials++;
         }
         gil.release();
         threads.joinAll();
-        assertThat(keptIt).as("checkpoints after which the releaser had barged back in").isPositive();
+        assertThat(keptIt).as("trials (of %d) where the releaser barged back in ahead of a parked waiter", trials)
+                .isPositive();
         assertThat(gil.stats().handoffs()).as("unfair never hands the lock to anyone").isZero();
     }
 
