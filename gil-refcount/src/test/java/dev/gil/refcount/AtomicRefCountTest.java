@@ -1,0 +1,8 @@
+package dev.gil.refcount;
+
+class AtomicRefCountTest extends RefCountContract {
+    @Override
+    Counted create() {
+        return new Counted(RefCountMode.ATOMIC);
+    }
+}

@@ -1,0 +1,178 @@
+package dev.gil.refcount;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import dev.gil.core.GlobalInterpreterLock;
+import dev.gil.refcount.internal.BiasedCount;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/** What sets the modes apart: the race without a lock, biased merging, immortality. */
+class ModeBehaviourTest {
+
+    /** What two threads did to an UNSYNCHRONIZED count that should have ended at 1. */
+    private record RaceOutcome(int finalCount, int deallocations, int misuseExceptions) {
+        boolean anomalous() {
+            return finalCount != 1 || deallocations != 0 || misuseExceptions != 0;
+        }
+    }
+
+    private static RaceOutcome race(GlobalInterpreterLock gilOrNull, int pairs) throws Exception {
+        Counted object = new Counted(RefCountMode.UNSYNCHRONIZED);
+        AtomicInteger misuse = new AtomicInteger();
+        CyclicBarrier start = new CyclicBarrier(2);
+        Thread[] threads = new Thread[2];
+        for (int t = 0; t < 2; t++) {
+            threads[t] = new Thread(() -> {
+                try {
+                    start.await(10, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+                if (gilOrNull != null) {
+                    gilOrNull.acquire();
+                }
+                try {
+                    for (int i = 0; i < pairs; i++) {
+                        try {
+                            object.retain();
+                            if (gilOrNull != null) {
+                                gilOrNull.checkpoint();
+                            }
+                            object.release();
+                        } catch (IllegalRefCountException e) {
+                            misuse.incrementAndGet(); // the count hit zero under a live reference
+                        }
+                    }
+                } finally {
+                    if (gilOrNull != null) {
+                        gilOrNull.release();
+                    }
+                }
+            });
+            threads[t].start();
+        }
+        for (Thread thread : threads) {
+            thread.join(TimeUnit.MINUTES.toMillis(1));
+        }
+        return new RaceOutcome(object.refCnt(), object.deallocations.get(), misuse.get());
+    }
+
+    @Test
+    void anUnsynchronizedCountLosesUpdatesWithoutAGil() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "a data race needs two CPUs to show reliably");
+        RaceOutcome outcome = null;
+        for (int attempt = 0; attempt < 5; attempt++) {
+            outcome = race(null, 1_000_000);
+            if (outcome.anomalous()) {
+                return;
+            }
+        }
+        throw new AssertionError("5 races of 2 x 1M retain/release pairs lost no update; last: " + outcome);
+    }
+
+    @Test
+    void theSameCountIsExactUnderAGil() throws Exception {
+        GlobalInterpreterLock gil = GlobalInterpreterLock.create();
+        for (int attempt = 0; attempt < 3; attempt++) {
+            assertThat(race(gil, 200_000)).isEqualTo(new RaceOutcome(1, 0, 0));
+        }
+    }
+
+    @Test
+    void immortalObjectsNeverChangeAndAreNeverFreed() {
+        Counted object = new Counted(RefCountMode.IMMORTAL);
+        object.retain(Integer.MAX_VALUE);
+        for (int i = 0; i < 10; i++) {
+            assertThat(object.release()).isFalse();
+        }
+        assertThat(object.release(Integer.MAX_VALUE)).isFalse();
+        assertThat(object.refCnt()).isEqualTo(Integer.MAX_VALUE);
+        assertThat(object.deallocations).hasValue(0);
+    }
+
+    @Test
+    void biasedCountsMergeWhenTheOwnersShareReachesZero() throws Exception {
+        Counted object = new Counted(RefCountMode.BIASED);
+        Thread other = new Thread(() -> object.retain(2), "other");
+        other.start();
+        other.join();
+        assertThat(object.refCnt()).isEqualTo(3);
+        assertThat(object.release()).as("the owner's only local reference; the other thread still has two")
+                .isFalse();
+        assertThat(object.refCnt()).isEqualTo(2);
+        AtomicReference<Boolean> freedByOther = new AtomicReference<>();
+        Thread releaser = new Thread(() -> freedByOther.set(object.release(2)), "releaser");
+        releaser.start();
+        releaser.join();
+        assertThat(freedByOther.get()).isTrue();
+        assertThat(object.deallocations).hasValue(1);
+    }
+
+    @Test
+    void aBiasedObjectWhoseOwnerDiedIsFreedByTheLastOtherRelease() throws Exception {
+        AtomicReference<Counted> handedOver = new AtomicReference<>();
+        Thread owner = new Thread(() -> handedOver.set(new Counted(RefCountMode.BIASED)), "owner");
+        owner.start();
+        owner.join();
+        Counted object = handedOver.get(); // the owner's reference now belongs to us
+        object.retain();
+        assertThat(object.release()).isFalse();
+        assertThat(object.release()).as("the owner is dead: merge in its place and free").isTrue();
+        assertThat(object.deallocations).hasValue(1);
+        assertThatThrownBy(object::release).isInstanceOf(IllegalRefCountException.class);
+    }
+
+    @Test
+    void referencesHandedOverAndReleasedElsewhereFreeTheObjectAtTheOwnersNextOperation() throws Exception {
+        Counted object = new Counted(RefCountMode.BIASED);
+        Thread receiver = new Thread(object::release, "receiver"); // our only reference, handed over
+        receiver.start();
+        receiver.join();
+        assertThat(object.deallocations).as("the owner has not counted anything since").hasValue(0);
+        new Counted(RefCountMode.BIASED).release();
+        assertThat(object.deallocations).hasValue(1);
+        assertThat(object.refCnt()).isZero();
+    }
+
+    @Test
+    void unbiasHandsTheCountOverAndOnlyTheOwnerMayCallIt() throws Exception {
+        BiasedCount count = new BiasedCount(() -> { });
+        count.retain(1);
+        AtomicReference<Throwable> refused = new AtomicReference<>();
+        Thread stranger = new Thread(() -> {
+            try {
+                count.unbias();
+            } catch (IllegalStateException e) {
+                refused.set(e);
+            }
+        }, "stranger");
+        stranger.start();
+        stranger.join();
+        assertThat(refused.get()).hasMessageContaining("biased to '" + Thread.currentThread().getName() + "'");
+        count.unbias();
+        assertThat(count.owner()).isNull();
+        assertThat(count.get()).isEqualTo(2);
+        Thread releaser = new Thread(() -> count.release(2), "releaser");
+        releaser.start();
+        releaser.join();
+        assertThat(count.get()).isZero();
+    }
+
+    @Test
+    void aBiasedOwnerCountsWithoutTouchingTheSharedWord() throws Exception {
+        BiasedCount count = new BiasedCount(() -> { });
+        for (int i = 0; i < 1_000; i++) {
+            count.retain(1);
+        }
+        assertThat(count.owner()).isSameAs(Thread.currentThread());
+        assertThat(count.get()).isEqualTo(1_001);
+        assertThat(count.release(1_001)).isTrue();
+        assertThat(count.owner()).as("merged: no longer biased").isNull();
+    }
+}
