@@ -32,9 +32,10 @@ public final class Benchmarks {
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
             case "core" -> System.out.print(core(rest));
+            case "multiprocess" -> System.out.print(multiprocess(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: gil-benchmarks core [--quick] [--peer PATH] | jmh [JMH options]");
+                System.err.println("usage: gil-benchmarks core|multiprocess [--quick] [--peer PATH] | jmh [JMH options]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }
@@ -136,6 +137,55 @@ public final class Benchmarks {
         return String.format(Locale.ROOT, "%n%s%nMachine: %d CPUs, Java %s, %s; CPython: %s%n",
                 report.markdown(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                peer.available() ? "gil_peer.py, same run" : peer.unavailableReason());
+    }
+
+    static String multiprocess(String... args) throws Exception {
+        boolean quick = Arrays.asList(args).contains("--quick");
+        int peerIndex = Arrays.asList(args).indexOf("--peer");
+        PythonPeer peer = new PythonPeer(peerIndex >= 0 ? Path.of(args[peerIndex + 1]) : DEFAULT_PEER);
+        int reps = quick ? 1 : 5;
+        progress("CPython peer: spawn and pipe (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
+        Map<String, Double> cpython = new LinkedHashMap<>(peer.run("spawn", "--reps", quick ? "2" : "10"));
+        cpython.putAll(peer.run("pipe", "--reps", quick ? "1" : "3"));
+
+        progress("cold start + join of a child JVM, and a bare java -version");
+        MultiprocessScenarios.coldStartMillis(); // warm-up: the first start pays for the OS page cache
+        Samples start = new Samples(reps * 2);
+        Samples bare = new Samples(reps * 2);
+        for (int r = 0; r < reps * 2; r++) {
+            start.add(MultiprocessScenarios.coldStartMillis());
+            bare.add(MultiprocessScenarios.bareJvmMillis());
+        }
+        progress("pipe: ping-pong and 1 MiB messages, and dd | dd");
+        int mebibytes = quick ? MultiprocessScenarios.BULK_BATCH : 4 * MultiprocessScenarios.BULK_BATCH;
+        Samples rttP50 = new Samples(reps);
+        Samples rttP99 = new Samples(reps);
+        Samples throughput = new Samples(reps);
+        Samples dd = new Samples(reps);
+        for (int r = 0; r < reps; r++) {
+            double[] pipe = MultiprocessScenarios.pingPongMicros(200, quick ? 500 : 2000, mebibytes);
+            rttP50.add(pipe[0]);
+            rttP99.add(pipe[1]);
+            throughput.add(pipe[2]);
+            dd.add(MultiprocessScenarios.ddMebibytesPerSecond(mebibytes));
+        }
+        Report report = new Report();
+        double cpythonSpawn = cpython.getOrDefault("spawn.spawn.start_join", Double.NaN);
+        report.row("child JVM start+join, trivial task", "ms", start, cpythonSpawn,
+                "bare java -version " + Report.format(bare.median()) + " ms", start.median() / cpythonSpawn,
+                "≤ 1.0× CPython spawn", start.median() <= cpythonSpawn);
+        double cpythonRtt = cpython.getOrDefault("pipe.rtt_p50", Double.NaN);
+        report.row("Connection ping-pong RTT p50", "µs", rttP50, cpythonRtt, "p99 " + Report.format(rttP99.median())
+                + " µs (CPython " + Report.format(cpython.getOrDefault("pipe.rtt_p99", Double.NaN)) + ")",
+                rttP50.median() / cpythonRtt, "≤ 1.0× CPython", rttP50.median() <= cpythonRtt);
+        double cpythonBytes = cpython.getOrDefault("pipe.send_bytes_1MiB", Double.NaN);
+        report.row("sendBytes 1 MiB messages", "MiB/s", throughput, cpythonBytes,
+                "dd|dd " + Report.format(dd.median()) + " MiB/s (" + Report.format(throughput.median() / dd.median())
+                        + "×)", throughput.median() / cpythonBytes, "≥ 1.0× CPython and ≥ 0.7× dd",
+                throughput.median() >= cpythonBytes && throughput.median() >= 0.7 * dd.median());
+        return String.format(Locale.ROOT, "%n%s%nMachine: %d CPUs, Java %s; CPython: %s%n", report.markdown(),
+                Runtime.getRuntime().availableProcessors(), Runtime.version(),
                 peer.available() ? "gil_peer.py, same run" : peer.unavailableReason());
     }
 

@@ -1,8 +1,8 @@
 /**
- * Python's {@code multiprocessing} for the JVM: child JVMs that run a serializable lambda ({@code JvmProcess}, like
- * {@code Process(target=do_work)}), pipes between them ({@code Pipe}, {@code Connection}), and process pools.
+ * Python's {@code multiprocessing} for the JVM: child JVMs that run a serializable lambda
+ * ({@link dev.gil.multiprocess.JvmProcess}, like {@code Process(target=do_work)}) and pipes between them
+ * ({@link dev.gil.multiprocess.Pipe}, {@link dev.gil.multiprocess.Connection}).
  *
- * <p>Not built yet: this package states the module's purpose so that the build's shape is final. See the project's
- * issue tracker ("gil-multiprocess").
+ * <p>Process pools are not built yet (see the project's issue tracker).
  */
 package dev.gil.multiprocess;

@@ -1,0 +1,119 @@
+package dev.gil.benchmarks;
+
+import dev.gil.multiprocess.Connection;
+import dev.gil.multiprocess.JvmProcess;
+import dev.gil.multiprocess.Pipe;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+
+/**
+ * CPython's {@code spawn} and {@code pipe} benches on the JVM: a child started and joined, a ping-pong of a small
+ * object with a child, and 1 MiB messages streamed to a child; with {@code dd | dd} and a bare {@code java -version}
+ * as the machine's limits.
+ */
+final class MultiprocessScenarios {
+    /** CPython's ping-pong message: {@code ('ping', 12345, 1.5)}. */
+    private static final Object[] PING = {"ping", 12345, 1.5};
+
+    private MultiprocessScenarios() {}
+
+    static void nothing() {}
+
+    /** Milliseconds from {@code start()} to the end of {@code join()} of a child with an empty target. */
+    static double coldStartMillis() throws InterruptedException {
+        long start = System.nanoTime();
+        JvmProcess child = new JvmProcess(MultiprocessScenarios::nothing);
+        child.start();
+        child.join();
+        double millis = (System.nanoTime() - start) / 1e6;
+        child.close();
+        return millis;
+    }
+
+    /** Milliseconds for a bare {@code java -Xshare:auto -version}: the JVM's own start-up, the floor for ours. */
+    static double bareJvmMillis() throws IOException, InterruptedException {
+        long start = System.nanoTime();
+        Process java = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "-version").redirectErrorStream(true).start();
+        java.getInputStream().readAllBytes();
+        java.waitFor();
+        return (System.nanoTime() - start) / 1e6;
+    }
+
+    /** The p50 round trip of {@code send(PING)} and {@code recv()} with a child, in microseconds. */
+    static double[] pingPongMicros(int warmUp, int rounds, int mebibytes) throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection childEnd = pipe.right();
+        Connection parent = pipe.left();
+        JvmProcess child = new JvmProcess(() -> objectEcho(childEnd));
+        child.start();
+        Histogram rtt = new Histogram(3);
+        for (int i = 0; i < warmUp + rounds; i++) {
+            long sent = System.nanoTime();
+            parent.send(PING);
+            parent.recv();
+            if (i >= warmUp) {
+                rtt.recordValue((System.nanoTime() - sent) / 1_000);
+            }
+        }
+        parent.send("bulk");
+        byte[] mebibyte = new byte[1 << 20];
+        parent.sendBytes(mebibyte); // warm-up
+        parent.recvBytes();
+        long start = System.nanoTime();
+        for (int i = 0; i < mebibytes; i++) {
+            parent.sendBytes(mebibyte);
+        }
+        parent.recvBytes(); // the child acknowledges after reading them all
+        double seconds = (System.nanoTime() - start) / 1e9;
+        parent.close();
+        child.join();
+        child.close();
+        return new double[] {rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(99), mebibytes / seconds};
+    }
+
+    /** Echoes objects until told "bulk", then counts 1 MiB messages and acknowledges each batch. */
+    static void objectEcho(Connection connection) throws IOException {
+        for (;;) {
+            Object message = connection.recv();
+            if ("bulk".equals(message)) {
+                break;
+            }
+            connection.send(message);
+        }
+        connection.recvBytes();
+        connection.sendBytes(new byte[0]);
+        int received = 0;
+        for (;;) {
+            try {
+                connection.recvBytes();
+            } catch (EOFException closed) {
+                return;
+            }
+            received++;
+            if (received % BULK_BATCH == 0) {
+                connection.sendBytes(new byte[0]);
+            }
+        }
+    }
+
+    static final int BULK_BATCH = 256;
+
+    /** MiB/s of {@code dd if=/dev/zero bs=64K | dd of=/dev/null}: what a pipe on this machine can carry. */
+    static double ddMebibytesPerSecond(int mebibytes) throws IOException, InterruptedException {
+        Process dd = new ProcessBuilder("sh", "-c", "dd if=/dev/zero bs=64K count=" + (mebibytes * 16)
+                + " 2>/dev/null | dd of=/dev/null bs=64K 2>&1").redirectErrorStream(true).start();
+        long start = System.nanoTime();
+        try (InputStream out = dd.getInputStream()) {
+            out.readAllBytes();
+        }
+        if (!dd.waitFor(2, TimeUnit.MINUTES)) {
+            dd.destroyForcibly();
+            return Double.NaN;
+        }
+        return mebibytes / ((System.nanoTime() - start) / 1e9);
+    }
+}

@@ -1,0 +1,526 @@
+package dev.gil.multiprocess;
+
+import static com.google.common.base.Preconditions.checkState;
+
+import dev.gil.multiprocess.internal.ChildLauncher;
+import dev.gil.multiprocess.internal.ControlProtocol;
+import dev.gil.multiprocess.internal.FrameChannel;
+import dev.gil.multiprocess.internal.SerialCodec;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A lambda running in a child JVM: Python's {@code multiprocessing.Process(target=do_work)}. The child uses this JVM's
+ * {@code java} binary and class path; the target crosses as a serialized lambda.
+ *
+ * <pre>{@code
+ * JvmProcess pr1 = new JvmProcess(Demo::doWork);     // pr1 = Process(target=do_work)
+ * pr1.start();                                       // pr1.start()
+ * pr1.join();                                        // pr1.join()
+ * System.out.println(pr1.exitCode());                // OptionalInt[0]
+ * }</pre>
+ *
+ * <p><b>Exit codes</b> follow Python: 0 when the target returned, 1 when it threw (see {@link #failure()}), {@code n}
+ * for {@code System.exit(n)}, {@code -N} when killed by signal N ({@link #terminate()} gives -15, {@link #kill()}
+ * -9). A child that exits says so before it goes, so {@code System.exit(137)} reads as 137, not as a SIGKILL.
+ *
+ * <p><b>Robustness.</b> The child's {@code System.out} and {@code System.err} are copied to this JVM's, line by line;
+ * they never touch the control channel, which is a private AF_UNIX socket. A child whose parent dies (even by
+ * {@code kill -9}) exits within a tenth of a second: it watches the parent's pid. At this JVM's exit, daemon
+ * children are killed and the others joined, as in Python.
+ *
+ * <p>A {@code JvmProcess} is started at most once. Thread-safe.
+ */
+public final class JvmProcess implements AutoCloseable {
+    private static final Logger logger = LoggerFactory.getLogger(JvmProcess.class);
+    private static final AtomicInteger counter = new AtomicInteger();
+    private static final Set<JvmProcess> active = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(JvmProcess::atExit, "gil4j-children-at-exit"));
+    }
+
+    private enum State { NEW, STARTED, CLOSED }
+
+    private final Object target;
+    private final String name;
+    private final boolean daemon;
+    private final List<String> jvmOptions;
+    private final Map<String, String> environment;
+    private final Path workingDirectory;
+
+    /** Guarded by {@code this}. */
+    private State state = State.NEW;
+    private volatile ChildLauncher.Launched launched;
+    private volatile Thread reader;
+    // Written by the reader thread, read after it ended.
+    private volatile byte[] resultBytes;
+    private volatile Throwable failure;
+    private volatile boolean signalled;
+    private volatile boolean saidGoodbye;
+
+    /**
+     * A child that will run {@code target}, with the defaults of {@link #builder(SerializableRunnable)}.
+     *
+     * @param target what the child runs
+     */
+    public JvmProcess(SerializableRunnable target) {
+        this(new Builder(target));
+    }
+
+    /**
+     * A child that will compute {@code target}; its value is {@link #result()} after a successful join.
+     *
+     * @param target what the child computes
+     */
+    public JvmProcess(SerializableCallable<?> target) {
+        this(new Builder(target));
+    }
+
+    private JvmProcess(Builder builder) {
+        this.target = builder.target;
+        this.name = builder.name != null ? builder.name : "JvmProcess-" + counter.incrementAndGet();
+        this.daemon = builder.daemon;
+        this.jvmOptions = List.copyOf(builder.jvmOptions);
+        this.environment = Map.copyOf(builder.environment);
+        this.workingDirectory = builder.workingDirectory;
+    }
+
+    /**
+     * Returns a builder for a child running {@code target}.
+     *
+     * @param target what the child runs
+     * @return the builder
+     */
+    public static Builder builder(SerializableRunnable target) {
+        return new Builder(target);
+    }
+
+    /**
+     * Returns a builder for a child computing {@code target}.
+     *
+     * @param target what the child computes
+     * @return the builder
+     */
+    public static Builder builder(SerializableCallable<?> target) {
+        return new Builder(target);
+    }
+
+    /**
+     * Returns the children started by this JVM that are still running: Python's {@code active_children()}.
+     *
+     * @return a snapshot
+     */
+    public static List<JvmProcess> activeChildren() {
+        List<JvmProcess> alive = new ArrayList<>();
+        for (JvmProcess child : active) {
+            if (child.isAlive()) {
+                alive.add(child);
+            }
+        }
+        return alive;
+    }
+
+    /**
+     * Starts the child JVM and hands it the target.
+     *
+     * @throws IllegalStateException if already started or closed
+     * @throws IllegalArgumentException if the target (or something it captures) is not serializable; the message
+     *     names the type
+     * @throws UncheckedIOException if the child JVM cannot be launched
+     */
+    public synchronized void start() {
+        checkState(state == State.NEW, "start() called on %s, which was already %s", name,
+                state == State.STARTED ? "started" : "closed");
+        byte[] task;
+        try {
+            task = SerialCodec.serialize(target);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException("the target of " + name + " cannot be sent to a child JVM: it is or "
+                    + "captures something that is not serializable: " + e.getMessage(), e);
+        }
+        try {
+            launched = ChildLauncher.launch(name, jvmOptions, environment, workingDirectory);
+            if (launched.control() == null) {
+                failure = new IllegalStateException(name + ": the child JVM exited before it could run the target"
+                        + " (see its output above)");
+            } else {
+                launched.control().send(ControlProtocol.TASK, task, 0, task.length);
+                reader = new Thread(this::readOutcome, name + "-control");
+                reader.setDaemon(true);
+                reader.start();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start " + name, e);
+        }
+        state = State.STARTED;
+        active.add(this);
+    }
+
+    /** Reads what the child reports until its control channel closes. */
+    private void readOutcome() {
+        FrameChannel control = launched.control();
+        try {
+            for (;;) {
+                FrameChannel.Frame frame = control.receive();
+                switch (frame.kind()) {
+                    case ControlProtocol.RESULT -> resultBytes = frame.payload();
+                    case ControlProtocol.FAILURE -> failure = decodeFailure(frame.payload());
+                    case ControlProtocol.SIGNAL -> signalled = true;
+                    case ControlProtocol.EXITING -> saidGoodbye = true;
+                    default -> logger.warn("{}: unknown control frame kind {}", name, frame.kind());
+                }
+            }
+        } catch (IOException endOfChild) {
+            // the child closed its end: it exited or was killed
+        } finally {
+            try {
+                control.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
+    }
+
+    private Throwable decodeFailure(byte[] payload) {
+        try {
+            return (Throwable) SerialCodec.deserialize(payload);
+        } catch (IOException | ClassNotFoundException | ClassCastException e) {
+            return new IllegalStateException(name + " failed, and its exception could not be read: " + e, e);
+        }
+    }
+
+    /**
+     * Waits until the child ends, and until its output has been copied.
+     *
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if not started
+     */
+    public void join() throws InterruptedException {
+        Process process = process("join()");
+        process.waitFor();
+        finishReading();
+    }
+
+    /**
+     * Waits at most {@code timeout} for the child to end.
+     *
+     * @param timeout how long to wait; zero or negative just checks
+     * @return {@code true} if the child has ended
+     * @throws InterruptedException if interrupted while waiting
+     * @throws IllegalStateException if not started
+     */
+    public boolean join(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        Process process = process("join(timeout)");
+        long nanos = timeout.isNegative() ? 0 : timeout.toNanos();
+        if (!process.waitFor(nanos, TimeUnit.NANOSECONDS)) {
+            return false;
+        }
+        finishReading();
+        return true;
+    }
+
+    private void finishReading() throws InterruptedException {
+        ChildLauncher.Launched child = launched;
+        Thread control = reader;
+        if (control != null) {
+            control.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        for (Thread pump : child.outputPumps()) {
+            pump.join(TimeUnit.SECONDS.toMillis(10));
+        }
+        active.remove(this);
+    }
+
+    /**
+     * Tells whether the child is running.
+     *
+     * @return {@code true} between {@link #start()} and the child's end
+     */
+    public boolean isAlive() {
+        ChildLauncher.Launched child = launched;
+        return child != null && child.process().isAlive();
+    }
+
+    /**
+     * Returns the exit code, Python style; empty until the child ended.
+     *
+     * @return the exit code
+     */
+    public OptionalInt exitCode() {
+        ChildLauncher.Launched child = launched;
+        if (child == null || child.process().isAlive()) {
+            return OptionalInt.empty();
+        }
+        try {
+            finishReading();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        int raw = child.process().exitValue();
+        if (signalled) {
+            return OptionalInt.of(-15);
+        }
+        if (!saidGoodbye && raw > 128 && raw <= 128 + 64) {
+            return OptionalInt.of(-(raw - 128)); // killed by a signal: it could not say goodbye
+        }
+        return OptionalInt.of(raw);
+    }
+
+    /**
+     * Returns the child's uncaught exception: the original one when it could be sent back, else a
+     * {@link ChildException} with its class name, message and stack trace.
+     *
+     * @return the failure, or empty if the target did not throw (or the child has not ended)
+     */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /**
+     * Returns the value computed by a {@link SerializableCallable} target (null for a runnable).
+     *
+     * @return the result
+     * @throws IllegalStateException if the child has not ended, or ended without a result (see {@link #failure()})
+     */
+    public Object result() {
+        OptionalInt code = exitCode();
+        checkState(code.isPresent(), "%s has not ended yet: join() it first", name);
+        byte[] bytes = resultBytes;
+        if (bytes == null) {
+            throw new IllegalStateException(name + " ended with exit code " + code.getAsInt() + " and no result",
+                    failure);
+        }
+        try {
+            return SerialCodec.deserialize(bytes);
+        } catch (IOException | ClassNotFoundException e) {
+            throw new IllegalStateException("the result of " + name + " could not be read: " + e, e);
+        }
+    }
+
+    /**
+     * Sends SIGTERM: the child runs its shutdown hooks and exits with code -15.
+     *
+     * @throws IllegalStateException if not started
+     */
+    public void terminate() {
+        // Through the handle: Process.destroy() would also close the child's output pipes before we copied the rest.
+        process("terminate()").toHandle().destroy();
+    }
+
+    /**
+     * Sends SIGKILL: the child ends at once, with exit code -9.
+     *
+     * @throws IllegalStateException if not started
+     */
+    public void kill() {
+        process("kill()").toHandle().destroyForcibly();
+    }
+
+    /**
+     * Returns the child's process id.
+     *
+     * @return the pid
+     * @throws IllegalStateException if not started
+     */
+    public long pid() {
+        return process("pid()").pid();
+    }
+
+    /**
+     * Returns the name, {@code JvmProcess-<n>} unless the builder gave one.
+     *
+     * @return the name
+     */
+    public String name() {
+        return name;
+    }
+
+    /**
+     * Tells whether the child is killed, rather than joined, when this JVM exits.
+     *
+     * @return {@code true} for a daemon child
+     */
+    public boolean isDaemon() {
+        return daemon;
+    }
+
+    /**
+     * Releases the resources of an ended child. Closing again does nothing; any other operation afterwards throws.
+     *
+     * @throws IllegalStateException if the child is still running: join, terminate or kill it first (as in Python)
+     */
+    @Override
+    public synchronized void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        checkState(!isAlive(), "close() called on %s while it is still running: join, terminate or kill it first",
+                name);
+        ChildLauncher.Launched child = launched;
+        if (child != null) {
+            try {
+                finishReading();
+                child.stdin().close();
+                child.process().getInputStream().close();
+                child.process().getErrorStream().close();
+            } catch (IOException | InterruptedException e) {
+                if (e instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+        active.remove(this);
+        state = State.CLOSED;
+    }
+
+    private synchronized Process process(String operation) {
+        checkState(state != State.CLOSED, "%s called on %s after close()", operation, name);
+        checkState(state == State.STARTED, "%s called on %s before start()", operation, name);
+        return launched.process();
+    }
+
+    @Override
+    public String toString() {
+        OptionalInt code = launched == null ? OptionalInt.empty() : exitCode();
+        String status = launched == null ? "initial" : code.isPresent() ? "exitcode=" + code.getAsInt() : "started";
+        return "<JvmProcess name='" + name + "' " + status + (daemon ? " daemon" : "") + ">";
+    }
+
+    private static void atExit() {
+        for (JvmProcess child : active) {
+            ChildLauncher.Launched launchedChild = child.launched;
+            if (launchedChild == null) {
+                continue;
+            }
+            if (child.daemon) {
+                launchedChild.process().destroyForcibly();
+            } else {
+                try {
+                    launchedChild.process().waitFor();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
+    }
+
+    /**
+     * Configures a {@link JvmProcess}. Each setting may be given once. Not thread-safe.
+     *
+     * <pre>{@code
+     * JvmProcess worker = JvmProcess.builder(Demo::doWork)
+     *         .name("w1").daemon(true).jvmOptions("-Xmx64m")
+     *         .build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private final Object target;
+        private String name;
+        private boolean daemon;
+        private boolean daemonSet;
+        private final List<String> jvmOptions = new ArrayList<>();
+        private boolean jvmOptionsSet;
+        private final Map<String, String> environment = new LinkedHashMap<>();
+        private Path workingDirectory;
+
+        private Builder(Object target) {
+            this.target = Objects.requireNonNull(target, "target");
+        }
+
+        /**
+         * Names the process (thread names and messages).
+         *
+         * @param name a non-blank name
+         * @return this builder
+         */
+        public Builder name(String name) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("name must not be blank but was '" + name + "'");
+            }
+            checkState(this.name == null, "name was already set to %s", this.name);
+            this.name = name;
+            return this;
+        }
+
+        /**
+         * Makes the child a daemon: killed, not joined, when this JVM exits. Default: {@code false}.
+         *
+         * @param daemon whether the child is a daemon
+         * @return this builder
+         */
+        public Builder daemon(boolean daemon) {
+            checkState(!daemonSet, "daemon was already set to %s", this.daemon);
+            this.daemon = daemon;
+            this.daemonSet = true;
+            return this;
+        }
+
+        /**
+         * Adds options for the child's {@code java} command, such as {@code -Xmx64m}.
+         *
+         * @param options JVM options
+         * @return this builder
+         */
+        public Builder jvmOptions(String... options) {
+            checkState(!jvmOptionsSet, "jvmOptions were already set to %s", jvmOptions);
+            for (String option : options) {
+                jvmOptions.add(Objects.requireNonNull(option, "option"));
+            }
+            jvmOptionsSet = true;
+            return this;
+        }
+
+        /**
+         * Adds environment variables to the child's (which otherwise inherits this JVM's).
+         *
+         * @param variables name to value
+         * @return this builder
+         */
+        public Builder environment(Map<String, String> variables) {
+            checkState(environment.isEmpty(), "environment was already set to %s", environment);
+            environment.putAll(variables);
+            return this;
+        }
+
+        /**
+         * Sets the child's working directory. Default: this JVM's.
+         *
+         * @param directory the directory
+         * @return this builder
+         */
+        public Builder workingDirectory(Path directory) {
+            checkState(workingDirectory == null, "working directory was already set to %s", workingDirectory);
+            this.workingDirectory = Objects.requireNonNull(directory, "directory");
+            return this;
+        }
+
+        /**
+         * Builds the (not yet started) process.
+         *
+         * @return the process
+         */
+        public JvmProcess build() {
+            return new JvmProcess(this);
+        }
+    }
+}

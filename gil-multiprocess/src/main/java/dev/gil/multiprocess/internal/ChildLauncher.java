@@ -1,0 +1,120 @@
+package dev.gil.multiprocess.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+/** Starts a child JVM running {@link ChildMain} and meets it on a private control socket. */
+public final class ChildLauncher {
+    /** Cheap start-up flags that change nothing the task can observe. */
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
+            "-Xshare:auto");
+    private static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    private ChildLauncher() {}
+
+    /** A started child: the process, its control channel (null if it died before connecting) and its output pumps. */
+    public record Launched(Process process, FrameChannel control, List<Thread> outputPumps, OutputStream stdin) {}
+
+    public static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
+            Path workingDirectory) throws IOException {
+        Path socket = PrivateSockets.newSocketPath("control.sock");
+        String token = PrivateSockets.newToken();
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(socket));
+            List<String> command = new ArrayList<>();
+            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+            command.addAll(DEFAULT_JVM_OPTIONS);
+            command.addAll(jvmOptions);
+            command.add("-cp");
+            command.add(System.getProperty("java.class.path"));
+            command.add(ChildMain.class.getName());
+            command.add(socket.toString());
+            ProcessBuilder builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            if (workingDirectory != null) {
+                builder.directory(workingDirectory.toFile());
+            }
+            Process process = builder.start();
+            OutputStream stdin = process.getOutputStream();
+            try {
+                stdin.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+                stdin.flush();
+            } catch (IOException exitedAlready) {
+                // A JVM that refused its options is gone before reading its stdin; awaitChild reports it.
+            }
+            List<Thread> pumps = List.of(
+                    pump(process.getInputStream(), () -> System.out, name + "-stdout"),
+                    pump(process.getErrorStream(), () -> System.err, name + "-stderr"));
+            SocketChannel channel = awaitChild(server, process, token);
+            return new Launched(process, channel == null ? null : new FrameChannel(channel), pumps, stdin);
+        } finally {
+            PrivateSockets.delete(socket);
+        }
+    }
+
+    /** The child's connection, or {@code null} if it exited first (a bad JVM option, say). */
+    private static SocketChannel awaitChild(ServerSocketChannel server, Process process, String token)
+            throws IOException {
+        long deadline = System.nanoTime() + HANDSHAKE_TIMEOUT_NANOS;
+        server.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            server.register(selector, SelectionKey.OP_ACCEPT);
+            while (System.nanoTime() - deadline < 0) {
+                selector.select(20);
+                SocketChannel candidate = server.accept();
+                if (candidate != null) {
+                    candidate.configureBlocking(true);
+                    FrameChannel frames = new FrameChannel(candidate, 1024);
+                    FrameChannel.Frame hello = frames.receive();
+                    if (hello.kind() == ControlProtocol.HELLO
+                            && MessageDigest.isEqual(hello.payload(), token.getBytes(StandardCharsets.US_ASCII))) {
+                        return candidate;
+                    }
+                    candidate.close();
+                } else if (!process.isAlive()) {
+                    return null;
+                }
+            }
+        }
+        process.destroyForcibly();
+        throw new IOException("the child JVM did not connect within "
+                + TimeUnit.NANOSECONDS.toSeconds(HANDSHAKE_TIMEOUT_NANOS) + " s; it was killed");
+    }
+
+    /**
+     * Copies the child's output to ours line by line. The target stream is looked up for every line, so a test that
+     * replaces {@code System.out} sees the child's output too.
+     */
+    private static Thread pump(InputStream from, Supplier<PrintStream> to, String name) {
+        Thread thread = new Thread(() -> {
+            try (BufferedReader lines = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+                for (String line; (line = lines.readLine()) != null; ) {
+                    to.get().println(line);
+                }
+            } catch (IOException closed) {
+                // the child is gone
+            }
+        }, name);
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+}

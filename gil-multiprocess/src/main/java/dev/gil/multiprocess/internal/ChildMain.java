@@ -1,0 +1,154 @@
+package dev.gil.multiprocess.internal;
+
+import dev.gil.multiprocess.ChildException;
+import dev.gil.multiprocess.SerializableCallable;
+import dev.gil.multiprocess.SerializableRunnable;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The child JVM's entry point: meets the parent on its control socket, runs the target, reports the outcome, exits
+ * with Python's exit codes (0 normal, 1 uncaught exception, {@code n} for {@code System.exit(n)}).
+ */
+public final class ChildMain {
+    private ChildMain() {}
+
+    public static void main(String[] args) throws Exception {
+        String token = readLine(System.in);
+        System.setIn(new ByteArrayInputStream(new byte[0])); // the token was the parent's only message on stdin
+        watchParent();
+        FrameChannel control = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
+        byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
+        control.send(ControlProtocol.HELLO, hello, 0, hello.length);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> sayGoodbye(control), "gil4j-child-goodbye"));
+        reportSigterm(control);
+        FrameChannel.Frame task = control.receive();
+        int status;
+        try {
+            Object result = run(SerialCodec.deserialize(task.payload()));
+            byte[] bytes = serializeResult(result);
+            control.send(ControlProtocol.RESULT, bytes, 0, bytes.length);
+            status = 0;
+        } catch (Throwable failure) {
+            failure.printStackTrace();
+            byte[] bytes = serializeFailure(failure);
+            control.send(ControlProtocol.FAILURE, bytes, 0, bytes.length);
+            status = 1;
+        }
+        System.out.flush();
+        System.err.flush();
+        System.exit(status);
+    }
+
+    private static Object run(Object target) throws Exception {
+        if (target instanceof SerializableRunnable) {
+            ((SerializableRunnable) target).run();
+            return null;
+        }
+        if (target instanceof SerializableCallable) {
+            return ((SerializableCallable<?>) target).call();
+        }
+        throw new IllegalArgumentException("not a task: " + target.getClass().getName());
+    }
+
+    private static byte[] serializeResult(Object result) throws Exception {
+        try {
+            return SerialCodec.serialize(result);
+        } catch (java.io.NotSerializableException e) {
+            throw new IllegalStateException("the task's result of type " + result.getClass().getName()
+                    + " is not serializable: " + e.getMessage(), e);
+        }
+    }
+
+    /** The exception itself if it crosses, else a {@link ChildException} with its class name, message and trace. */
+    static byte[] serializeFailure(Throwable failure) {
+        try {
+            byte[] bytes = SerialCodec.serialize(failure);
+            SerialCodec.deserialize(bytes); // the parent must be able to read it back too
+            return bytes;
+        } catch (Exception notTransferable) {
+            try {
+                return SerialCodec.serialize(new ChildException(failure));
+            } catch (IOException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        for (int c; (c = in.read()) != '\n'; ) {
+            if (c < 0) {
+                System.exit(ControlProtocol.PARENT_DIED);
+            }
+            line.append((char) c);
+        }
+        return line.toString();
+    }
+
+    /**
+     * Exits within {@value #PARENT_CHECK_MILLIS} ms of the parent's death, whatever killed it. It polls rather than
+     * blocking on a read of stdin: a thread blocked in a native read makes {@code System.exit} wait 300 ms for it
+     * (HotSpot's VM_Exit waits for threads in native code), and that would be paid by every child.
+     */
+    private static void watchParent() {
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        Thread watch = new Thread(() -> {
+            try {
+                while (parent != null && parent.isAlive()) {
+                    Thread.sleep(PARENT_CHECK_MILLIS);
+                }
+            } catch (InterruptedException exiting) {
+                return;
+            }
+            Runtime.getRuntime().halt(ControlProtocol.PARENT_DIED);
+        }, "gil4j-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    private static final long PARENT_CHECK_MILLIS = 100;
+
+    private static void sayGoodbye(FrameChannel control) {
+        try {
+            control.send(ControlProtocol.EXITING, new byte[0], 0, 0);
+        } catch (IOException parentGone) {
+            // nothing to tell
+        }
+    }
+
+    /**
+     * Replaces the JVM's SIGTERM handling with one that first tells the parent, then exits with the usual 143. Through
+     * reflection: {@code sun.misc.Signal} is the only way to handle a signal, and is not public API.
+     */
+    private static void reportSigterm(FrameChannel control) {
+        try {
+            Class<?> signalClass = Class.forName("sun.misc.Signal");
+            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+            Object term = signalClass.getConstructor(String.class).newInstance("TERM");
+            Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
+                    (proxy, method, arguments) -> {
+                        if (method.getName().equals("handle")) {
+                            byte[] signal = {15};
+                            try {
+                                control.send(ControlProtocol.SIGNAL, signal, 0, 1);
+                            } catch (IOException parentGone) {
+                                // exit anyway
+                            }
+                            System.exit(128 + 15);
+                        }
+                        return method.getName().equals("toString") ? "gil4j SIGTERM reporter" : null;
+                    });
+            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
+            handle.invoke(null, term, handler);
+        } catch (ReflectiveOperationException | RuntimeException unavailable) {
+            // Without it, a SIGTERM reads as exit code 143 instead of -15: still correct, less precise.
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.gil.multiprocess.internal;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.NotSerializableException;
+import java.io.ObjectInputFilter;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+
+/**
+ * Java serialization for what crosses between JVMs, with a deserialization filter on the way in.
+ *
+ * <p>The filter allows JDK value types ({@code java.lang}, {@code java.util}, {@code java.time}, {@code java.math},
+ * {@code java.net.URI}, lambdas' {@code SerializedLambda}, {@code java.io} exceptions) and any class that is not the
+ * JDK's (the application's own, from the shared class path); it rejects the rest of the JDK ({@code javax.*},
+ * {@code sun.*}, {@code jdk.*}, other {@code java.*}), where deserialization gadgets live. It also bounds depth
+ * (100), array length and references. A pattern in the system property {@value #FILTER_PROPERTY} (JDK filter
+ * syntax, such as {@code "!com.example.Unsafe;com.example.**"}) is consulted first.
+ */
+public final class SerialCodec {
+    /** System property with extra filter patterns, consulted before the defaults. */
+    public static final String FILTER_PROPERTY = "dev.gil.multiprocess.serialFilter";
+
+    private static final ObjectInputFilter USER_FILTER = userFilter();
+
+    private SerialCodec() {}
+
+    public static byte[] serialize(Object value) throws NotSerializableException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(value);
+        } catch (NotSerializableException e) {
+            throw e;
+        } catch (IOException e) {
+            NotSerializableException wrapped = new NotSerializableException(e.toString());
+            wrapped.initCause(e);
+            throw wrapped;
+        }
+        return bytes.toByteArray();
+    }
+
+    public static Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
+        String[] rejected = new String[1];
+        try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
+            @Override
+            protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                try {
+                    return Class.forName(desc.getName(), false, contextLoader());
+                } catch (ClassNotFoundException e) {
+                    return super.resolveClass(desc);
+                }
+            }
+        }) {
+            in.setObjectInputFilter(info -> {
+                ObjectInputFilter.Status status = check(info);
+                if (status == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
+                    rejected[0] = info.serialClass() != null ? info.serialClass().getName()
+                            : "a graph over the limits (depth " + info.depth() + ", references " + info.references()
+                                    + ", array length " + info.arrayLength() + ")";
+                }
+                return status;
+            });
+            return in.readObject();
+        } catch (InvalidClassException e) {
+            if (rejected[0] != null) {
+                InvalidClassException clear = new InvalidClassException(rejected[0], "rejected by gil4j's "
+                        + "deserialization filter; the system property " + FILTER_PROPERTY + " can allow it");
+                clear.initCause(e);
+                throw clear;
+            }
+            throw e;
+        }
+    }
+
+    private static ClassLoader contextLoader() {
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        return loader != null ? loader : SerialCodec.class.getClassLoader();
+    }
+
+    static ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
+        if (USER_FILTER != null) {
+            ObjectInputFilter.Status status = USER_FILTER.checkInput(info);
+            if (status != ObjectInputFilter.Status.UNDECIDED) {
+                return status;
+            }
+        }
+        if (info.depth() > 100 || info.references() > 10_000_000 || info.arrayLength() > Limits.MAX_FRAME_BYTES) {
+            return ObjectInputFilter.Status.REJECTED;
+        }
+        Class<?> type = info.serialClass();
+        if (type == null) {
+            return ObjectInputFilter.Status.UNDECIDED;
+        }
+        while (type.isArray()) {
+            type = type.getComponentType();
+        }
+        return type.isPrimitive() || allowed(type.getName(), type) ? ObjectInputFilter.Status.ALLOWED
+                : ObjectInputFilter.Status.REJECTED;
+    }
+
+    private static boolean allowed(String name, Class<?> type) {
+        if (name.startsWith("java.lang.") || name.startsWith("java.util.") || name.startsWith("java.time.")
+                || name.startsWith("java.math.") || name.equals("java.net.URI")) {
+            return !name.startsWith("java.lang.reflect.") && !name.startsWith("java.lang.invoke.")
+                    || name.equals("java.lang.invoke.SerializedLambda");
+        }
+        if (name.startsWith("java.io.")) {
+            return Throwable.class.isAssignableFrom(type);
+        }
+        boolean jdk = name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
+                || name.startsWith("sun.") || name.startsWith("com.sun.") || name.startsWith("org.w3c.")
+                || name.startsWith("org.xml.") || name.startsWith("org.ietf.");
+        return !jdk;
+    }
+
+    private static ObjectInputFilter userFilter() {
+        String pattern = System.getProperty(FILTER_PROPERTY);
+        return pattern == null || pattern.isBlank() ? null : ObjectInputFilter.Config.createFilter(pattern);
+    }
+}

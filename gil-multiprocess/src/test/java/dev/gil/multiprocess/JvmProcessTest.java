@@ -1,0 +1,197 @@
+package dev.gil.multiprocess;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JvmProcessTest {
+
+    private static JvmProcess run(JvmProcess process) throws InterruptedException {
+        process.start();
+        assertThat(process.join(Duration.ofMinutes(1))).as("%s ended", process.name()).isTrue();
+        return process;
+    }
+
+    @Test
+    void theTargetRunsInAnotherJvmAndExitsWithZero(@TempDir Path dir) throws Exception {
+        String marker = dir.resolve("pid").toString();
+        JvmProcess pr1 = new JvmProcess(() -> {
+            Files.writeString(Path.of(marker), String.valueOf(ProcessHandle.current().pid()));
+        });
+        assertThat(pr1.exitCode()).isEmpty();
+        assertThat(pr1.isAlive()).isFalse();
+        pr1.start();
+        long pid = pr1.pid();
+        pr1.join();
+        assertThat(pr1.exitCode()).hasValue(0);
+        assertThat(pr1.isAlive()).isFalse();
+        assertThat(pr1.failure()).isEmpty();
+        assertThat(pid).isNotEqualTo(ProcessHandle.current().pid());
+        assertThat(Files.readString(Path.of(marker))).isEqualTo(String.valueOf(pid));
+        pr1.close();
+    }
+
+    @Test
+    void anUncaughtExceptionGivesExitCodeOneAndComesBackWithItsStack() throws Exception {
+        JvmProcess process = run(new JvmProcess(Targets::fail));
+        assertThat(process.exitCode()).hasValue(1);
+        assertThat(process.failure().orElseThrow()).isInstanceOf(IllegalStateException.class)
+                .hasMessage("boom in the child");
+        assertThat(process.failure().get().getStackTrace()).anyMatch(frame -> frame.getMethodName().equals("fail"));
+        assertThatThrownBy(process::result).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("exit code 1");
+    }
+
+    @Test
+    void aNonSerializableExceptionComesBackAsAChildExceptionWithTheOriginalClassName() throws Exception {
+        JvmProcess process = run(new JvmProcess(Targets::failUnserializably));
+        assertThat(process.exitCode()).hasValue(1);
+        assertThat(process.failure().orElseThrow()).isInstanceOf(ChildException.class).hasMessage("cannot cross");
+        ChildException failure = (ChildException) process.failure().get();
+        assertThat(failure.originalClassName()).isEqualTo(Targets.Unserializable.class.getName());
+        assertThat(failure.getStackTrace()).anyMatch(f -> f.getMethodName().equals("failUnserializably"));
+    }
+
+    @Test
+    void systemExitCodesArePassedThroughAndTellAnExit137FromASigkill() throws Exception {
+        for (int code : new int[] {0, 1, 8, 137}) {
+            JvmProcess process = run(new JvmProcess(() -> System.exit(code)));
+            assertThat(process.exitCode()).as("System.exit(%d)", code).hasValue(code);
+        }
+    }
+
+    @Test
+    void terminateGivesMinusFifteenAndKillMinusNine() throws Exception {
+        for (boolean hard : new boolean[] {false, true}) {
+            Pipe pipe = Pipe.open();
+            Connection ready = pipe.right();
+            JvmProcess process = new JvmProcess(() -> Targets.readyThenSleep(ready));
+            process.start();
+            assertThat(pipe.left().recv()).isEqualTo("ready");
+            assertThat(process.isAlive()).isTrue();
+            assertThat(process.join(Duration.ZERO)).as("join(0) of a live child returns at once").isFalse();
+            assertThat(process.join(Duration.ofSeconds(-1))).isFalse();
+            if (hard) {
+                process.kill();
+            } else {
+                process.terminate();
+            }
+            process.join();
+            assertThat(process.exitCode()).hasValue(hard ? -9 : -15);
+            pipe.left().close();
+        }
+    }
+
+    @Test
+    void aCallablesResultIsAvailableAfterJoin() throws Exception {
+        JvmProcess process = run(new JvmProcess(Targets::fortyTwo));
+        assertThat(process.result()).isEqualTo(42L);
+    }
+
+    @Test
+    void aNonSerializableCaptureFailsAtStartNamingTheType() {
+        Object notSerializable = new Object();
+        JvmProcess process = new JvmProcess(() -> System.out.println(notSerializable));
+        assertThatThrownBy(process::start).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("java.lang.Object").hasMessageContaining("not serializable");
+    }
+
+    @Test
+    void lifecycleMisuseIsRefused() throws Exception {
+        JvmProcess notStarted = new JvmProcess(Targets::nothing);
+        assertThatThrownBy(notStarted::pid).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("before start()");
+        assertThatThrownBy(notStarted::join).isInstanceOf(IllegalStateException.class);
+
+        Pipe pipe = Pipe.open();
+        Connection ready = pipe.right();
+        JvmProcess live = new JvmProcess(() -> Targets.readyThenSleep(ready));
+        live.start();
+        pipe.left().recv();
+        assertThatThrownBy(live::start).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("already started");
+        assertThatThrownBy(live::close).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("still running");
+        live.kill();
+        live.join();
+        live.close();
+        live.close();
+        assertThatThrownBy(live::pid).isInstanceOf(IllegalStateException.class).hasMessageContaining("after close()");
+        assertThatThrownBy(live::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> JvmProcess.builder(Targets::nothing).name("a").name("b"))
+                .isInstanceOf(IllegalStateException.class).hasMessage("name was already set to a");
+    }
+
+    @Test
+    void childOutputIsForwardedAndNeverCorruptsTheChannel() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        JvmProcess process;
+        try {
+            process = run(JvmProcess.builder(Targets::noisy).name("noisy").build());
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(process.exitCode()).hasValue(0);
+        assertThat(process.result()).isEqualTo("intact");
+        String output = captured.toString(StandardCharsets.UTF_8);
+        assertThat(output).contains("line 0 from the child", "line 199 from the child", "raw bytes on fd 1",
+                "no newline at the end");
+    }
+
+    @Test
+    void aBadJvmOptionEndsTheChildWithAFailureInsteadOfAHang() throws Exception {
+        JvmProcess process = run(JvmProcess.builder(Targets::nothing).jvmOptions("-XX:+NoSuchOptionAtAll").build());
+        assertThat(process.exitCode()).isPresent().hasValue(1);
+        assertThat(process.failure()).get().asString().contains("exited before it could run the target");
+    }
+
+    @Test
+    void activeChildrenListsRunningOnes() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection ready = pipe.right();
+        JvmProcess live = JvmProcess.builder(() -> Targets.readyThenSleep(ready)).daemon(true).build();
+        live.start();
+        pipe.left().recv();
+        assertThat(JvmProcess.activeChildren()).contains(live);
+        assertThat(live.toString()).contains("started", "daemon");
+        live.kill();
+        live.join();
+        assertThat(JvmProcess.activeChildren()).doesNotContain(live);
+        assertThat(live.toString()).contains("exitcode=-9");
+    }
+
+    @Test
+    void aChildWhoseParentIsKilledExitsOnItsOwn(@TempDir Path dir) throws Exception {
+        // parent (this JVM) -> middle JVM -> grandchild; kill -9 the middle one, the grandchild must follow.
+        String pidFile = dir.resolve("grandchild.pid").toString();
+        JvmProcess middle = new JvmProcess(() -> {
+            JvmProcess grandchild = new JvmProcess(Targets::sleepForever);
+            grandchild.start();
+            Files.writeString(Path.of(pidFile), String.valueOf(grandchild.pid()));
+            Targets.sleepForever();
+        });
+        middle.start();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (!Files.exists(Path.of(pidFile)) || Files.readString(Path.of(pidFile)).isEmpty()) {
+            assertThat(System.nanoTime() - deadline).as("the grandchild started").isNegative();
+            Thread.onSpinWait();
+        }
+        long grandchildPid = Long.parseLong(Files.readString(Path.of(pidFile)));
+        ProcessHandle grandchild = ProcessHandle.of(grandchildPid).orElseThrow();
+        middle.kill();
+        middle.join();
+        grandchild.onExit().get(30, TimeUnit.SECONDS); // throws TimeoutException if it became an orphan
+        assertThat(grandchild.isAlive()).isFalse();
+    }
+}
