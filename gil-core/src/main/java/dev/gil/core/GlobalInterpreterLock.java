@@ -91,7 +91,6 @@ public final class GlobalInterpreterLock {
     /** How often a waiter checks that the holder is still alive; see the class doc. */
     public static final long DEAD_HOLDER_CHECK_MILLIS = 100;
 
-    private static final Logger logger = LoggerFactory.getLogger(GlobalInterpreterLock.class);
     private static final VarHandle OWNER;
     private static final AtomicLong unnamedLocks = new AtomicLong();
     private static final long DEAD_HOLDER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(DEAD_HOLDER_CHECK_MILLIS);
@@ -442,12 +441,12 @@ public final class GlobalInterpreterLock {
     /** Called by a {@link GilThread} when its target ends: releases every hold the thread still has. */
     void releaseAtThreadExit(Thread me) {
         if (owner != me) {
-            logger.warn("Thread '{}' ended without holding the lock '{}' it was started with: its target released "
+            logger().warn("Thread '{}' ended without holding the lock '{}' it was started with: its target released "
                     + "more holds than it acquired", me.getName(), name);
             return;
         }
         if (holds > 1) {
-            logger.warn("Thread '{}' ended holding the lock '{}' {} times: its target acquired more holds than it "
+            logger().warn("Thread '{}' ended holding the lock '{}' {} times: its target acquired more holds than it "
                     + "released; releasing them all", me.getName(), name, holds - 1);
         }
         holds = 0;
@@ -774,7 +773,7 @@ public final class GlobalInterpreterLock {
         }
         abandonedByDeadThreads++;
         dropRequested = false;
-        logger.warn("Thread '{}' terminated while holding the lock '{}'; releasing it so that waiting threads can go "
+        logger().warn("Thread '{}' terminated while holding the lock '{}'; releasing it so that waiting threads can go "
                 + "on. Release in a finally block, or run such code in a GilThread.", holder.getName(), name);
         dispatchIfFree();
     }
@@ -784,6 +783,18 @@ public final class GlobalInterpreterLock {
         return new IllegalMonitorStateException(operation + " called by thread '" + me.getName()
                 + "', which does not hold the lock '" + name + "' ("
                 + (holder == null ? "nobody holds it" : "held by '" + holder.getName() + "'") + ")");
+    }
+
+    /**
+     * The logger, created on first use: it only reports misuse, and creating it at class initialisation would make
+     * every program that takes the lock initialise its logging backend (a hundred milliseconds in a fresh JVM).
+     */
+    private static Logger logger() {
+        return LoggerHolder.LOGGER;
+    }
+
+    private static final class LoggerHolder {
+        static final Logger LOGGER = LoggerFactory.getLogger(GlobalInterpreterLock.class);
     }
 
     /** The scheduler's view of this lock; only used under {@code guard}. */

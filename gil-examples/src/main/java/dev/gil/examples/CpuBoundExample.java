@@ -3,15 +3,17 @@ package dev.gil.examples;
 import dev.gil.core.GilThread;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
+import dev.gil.multiprocess.JvmProcess;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
 /**
- * "Only one CPU works" (한 CPU만 일함): the same CPU-bound work on one thread, split over two {@link GilThread}s, and
- * split over two plain Java threads with no lock. Prints wall time, speedup and CPU utilisation (process CPU time
- * over wall time) of each: about one CPU under the GIL, about two without it.
+ * "Only one CPU works" (한 CPU만 일함): the same CPU-bound work on one thread, split over two {@link GilThread}s, split
+ * over two plain Java threads with no lock, and split over two {@link JvmProcess}es, each with its own lock. Prints
+ * wall time, speedup and CPU utilisation (CPU time of this JVM and its children over wall time) of each: about one CPU
+ * under the GIL, about two without it or with processes.
  *
  * <pre>{@code
  * List<CpuBoundExample.Row> rows = CpuBoundExample.measure(20_000, 5);
@@ -39,8 +41,8 @@ public final class CpuBoundExample {
      * @throws InterruptedException if interrupted while joining
      */
     public static List<Row> measure(long units, int repetitions) throws InterruptedException {
-        double[][] wall = new double[3][repetitions];
-        double[][] cpu = new double[3][repetitions];
+        double[][] wall = new double[4][repetitions];
+        double[][] cpu = new double[4][repetitions];
         for (int r = 0; r < repetitions; r++) {
             GlobalInterpreterLock gil = GlobalInterpreterLock.builder()
                     .scheduler(HandoffScheduler.switchInterval(HandoffScheduler.DEFAULT_SWITCH_INTERVAL))
@@ -56,11 +58,13 @@ public final class CpuBoundExample {
             }));
             time(wall[1], cpu[1], r, () -> runGilThreads(gil, 2, units / 2));
             time(wall[2], cpu[2], r, () -> runThreads(2, () -> Work.countdownUnlocked(units / 2)));
+            time(wall[3], cpu[3], r, () -> runProcesses(2, units / 2));
         }
-        String[] names = {"1 thread", "2 GilThreads (one GIL)", "2 Java threads (no lock)"};
+        String[] names = {"1 thread", "2 GilThreads (one GIL)", "2 Java threads (no lock)",
+            "2 JvmProcesses (a GIL each)"};
         double single = median(wall[0]);
         List<Row> rows = new ArrayList<>();
-        for (int i = 0; i < 3; i++) {
+        for (int i = 0; i < names.length; i++) {
             rows.add(new Row(names[i], median(wall[i]), single / median(wall[i]), median(cpu[i])));
         }
         return rows;
@@ -92,6 +96,29 @@ public final class CpuBoundExample {
         startAndJoin(threads);
     }
 
+    /** Each child runs the countdown under its own interpreter lock, as each Python process has its own GIL. */
+    static void childCountdown(long units) {
+        GlobalInterpreterLock own = GlobalInterpreterLock.create();
+        own.acquire();
+        try {
+            Work.countdown(own, units);
+        } finally {
+            own.release();
+        }
+    }
+
+    private static void runProcesses(int count, long units) throws InterruptedException {
+        List<JvmProcess> children = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            children.add(new JvmProcess(() -> childCountdown(units)));
+        }
+        children.forEach(JvmProcess::start);
+        for (JvmProcess child : children) {
+            child.join();
+            child.close();
+        }
+    }
+
     private static void runThreads(int count, Runnable body) throws InterruptedException {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -110,12 +137,12 @@ public final class CpuBoundExample {
     private static void time(double[] wall, double[] cpu, int r, Measured body) throws InterruptedException {
         com.sun.management.OperatingSystemMXBean os =
                 (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
-        long cpu0 = os.getProcessCpuTime();
+        long cpu0 = os.getProcessCpuTime() + ChildCpu.total();
         long t0 = System.nanoTime();
         body.run();
         long elapsed = System.nanoTime() - t0;
         wall[r] = elapsed / 1e9;
-        cpu[r] = (os.getProcessCpuTime() - cpu0) / (double) elapsed;
+        cpu[r] = (os.getProcessCpuTime() + ChildCpu.total() - cpu0) / (double) elapsed;
     }
 
     static double median(double[] values) {

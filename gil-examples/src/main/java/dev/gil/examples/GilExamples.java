@@ -17,7 +17,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gil-examples", mixinStandardHelpOptions = true, version = "gil4j examples 0.1.0",
         description = "The GIL blog post, runnable.",
-        subcommands = {GilExamples.Tour.class, GilExamples.ThreadCommand.class, GilExamples.CpuBoundCommand.class})
+        subcommands = {GilExamples.Tour.class, GilExamples.ThreadCommand.class, GilExamples.ProcessCommand.class,
+            GilExamples.CpuBoundCommand.class})
 public final class GilExamples implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -51,8 +52,11 @@ public final class GilExamples implements Callable<Integer> {
             System.out.println("1. th1 = Thread(target=do_work); th1.start(); th1.join()");
             ThreadExample.main(new String[0]);
             System.out.println();
-            System.out.println("2. 한 CPU만 일함 / Only one CPU works: CPU-bound work on 1 thread vs 2 threads");
-            List<CpuBoundExample.Row> rows = CpuBoundExample.measure(quick ? 20_000 : 200_000, quick ? 3 : 5);
+            System.out.println("2. pr1 = Process(target=do_work); pr1.start(); pr1.join()");
+            ProcessExample.main(new String[0]);
+            System.out.println();
+            System.out.println("3. 한 CPU만 일함 / Only one CPU works: CPU-bound work on 1 thread, 2 threads, 2 processes");
+            List<CpuBoundExample.Row> rows = CpuBoundExample.measure(quick ? 1_000_000 : 1_500_000, quick ? 1 : 3);
             CpuBoundExample.print(rows);
             System.out.println("   " + CpuBoundVerdict.of(rows));
             return 0;
@@ -65,6 +69,16 @@ public final class GilExamples implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ThreadExample.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** {@code process}: the seed's {@code Process(target=do_work)} snippet. */
+    @Command(name = "process", description = "pr1 = Process(target=do_work), as a JvmProcess.")
+    static final class ProcessCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            ProcessExample.main(new String[0]);
             return 0;
         }
     }

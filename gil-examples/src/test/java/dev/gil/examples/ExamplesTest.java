@@ -19,8 +19,8 @@ class ExamplesTest {
         // Timing on a shared machine is statistical: the claim must hold in one of three tries.
         List<CpuBoundExample.Row> rows = null;
         for (int attempt = 0; attempt < 3; attempt++) {
-            rows = CpuBoundExample.measure(20_000, 3);
-            if (rows.get(1).speedup() < 1.3 && rows.get(2).speedup() > 1.3) {
+            rows = CpuBoundExample.measure(1_000_000, 1);
+            if (rows.get(1).speedup() < 1.3 && rows.get(2).speedup() > 1.3 && rows.get(3).speedup() > 1.3) {
                 return;
             }
         }
@@ -41,7 +41,8 @@ class ExamplesTest {
         String output = captured.toString(StandardCharsets.UTF_8);
         assertThat(exit).as(output).isZero();
         assertThat(output).contains("do_work ran in th1 holding the GIL: true", "the GIL is free again: true",
-                "2 GilThreads (one GIL)");
+                "do_work ran in process", "pr1 joined: exit code 0", "2 GilThreads (one GIL)",
+                "2 JvmProcesses (a GIL each)");
     }
 
     @Test
