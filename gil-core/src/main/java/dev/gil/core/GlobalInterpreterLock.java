@@ -4,7 +4,10 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.base.Ticker;
+import dev.gil.core.internal.JfrEvents;
 import dev.gil.core.internal.Nanos;
+import dev.gil.core.internal.TimingStats;
+import dev.gil.core.internal.TraceBuffer;
 import dev.gil.core.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -19,6 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
+import javax.management.ObjectName;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,6 +115,12 @@ public final class GlobalInterpreterLock {
     private final String name;
     private final HandoffScheduler scheduler;
     private final Ticker ticker;
+    /** Hold and wait times, when the builder asked for them; {@code null} otherwise. */
+    private final TimingStats timings;
+    /** The running trace's buffer, or {@code null}. Written under {@code this}; read on the paths it records. */
+    private volatile TraceBuffer trace;
+    /** The running trace. Guarded by {@code this}. */
+    private GilTrace activeTrace;
     private final ReentrantLock guard = new ReentrantLock();
     /** Queued threads in arrival order. Guarded by {@code guard}. */
     private final List<WaitingThread> queue = new ArrayList<>();
@@ -130,6 +140,10 @@ public final class GlobalInterpreterLock {
     private volatile WaitingThread expectedSuccessor;
     /** Ticker reading when the current holder took the lock in a slow path. Guarded by {@code guard}. */
     private long holderSinceNanos;
+    /** When the current holder took the lock, for hold times (timings only). Only the holder touches it. */
+    private long holdStartNanos;
+    /** When the eval breaker was last set, for drop-request latency (timings only). Guarded by {@code guard}. */
+    private long dropRequestedAtNanos;
 
     // Counters written only by the holder (single writer at a time, ordered by ownership transfer).
     private long acquisitions;
@@ -148,6 +162,7 @@ public final class GlobalInterpreterLock {
                 ? builder.scheduler
                 : HandoffScheduler.switchInterval(HandoffScheduler.DEFAULT_SWITCH_INTERVAL);
         this.ticker = builder.ticker != null ? builder.ticker : Ticker.systemTicker();
+        this.timings = builder.recordTimings ? new TimingStats(ticker) : null;
     }
 
     /**
@@ -266,6 +281,7 @@ public final class GlobalInterpreterLock {
             throw notHolder("release()", me);
         }
         if (--holds == 0) {
+            onLettingGo(me, false);
             releaseOwnership(me, HandoffReason.RELEASE);
         }
     }
@@ -400,12 +416,95 @@ public final class GlobalInterpreterLock {
      * @return the statistics
      */
     public GilStats stats() {
+        GilStats counters;
         guard.lock();
         try {
-            return new GilStats(name, scheduler.toString(), acquisitions, contendedAcquisitions, switches, handoffs,
-                    forcedSwitches, dropRequests, abandonedByDeadThreads, queue.size());
+            counters = new GilStats(name, scheduler.toString(), acquisitions, contendedAcquisitions, switches,
+                    handoffs, forcedSwitches, dropRequests, abandonedByDeadThreads, queue.size(), null);
         } finally {
             guard.unlock();
+        }
+        return timings == null ? counters : counters.withTimings(timings.snapshot());
+    }
+
+    /**
+     * Starts recording a {@link GilTrace} of up to {@link GilTrace#DEFAULT_CAPACITY} events (the newest kept).
+     *
+     * @return the running trace
+     * @throws IllegalStateException if a trace is already running on this lock
+     */
+    public GilTrace startTrace() {
+        return startTrace(GilTrace.DEFAULT_CAPACITY);
+    }
+
+    /**
+     * Starts recording a {@link GilTrace} that keeps the newest {@code capacity} events.
+     *
+     * @param capacity how many events to keep (about 40 bytes each)
+     * @return the running trace
+     * @throws IllegalArgumentException if {@code capacity} is not positive
+     * @throws IllegalStateException if a trace is already running on this lock
+     */
+    public synchronized GilTrace startTrace(int capacity) {
+        checkArgument(capacity > 0, "trace capacity must be positive but was %s", capacity);
+        checkState(activeTrace == null, "a trace is already running on the lock '%s': stop it first", name);
+        TraceBuffer buffer = new TraceBuffer(capacity);
+        activeTrace = new GilTrace(this, buffer);
+        trace = buffer;
+        return activeTrace;
+    }
+
+    synchronized void traceStopped(GilTrace stopped) {
+        if (activeTrace == stopped) {
+            activeTrace = null;
+            trace = null;
+        }
+    }
+
+    /**
+     * Registers this lock's {@link GilMXBean} with the platform MBean server as
+     * {@code dev.gil:type=GlobalInterpreterLock,name=<name>}; closing the returned registration unregisters it.
+     *
+     * @return the registration
+     * @throws IllegalStateException if an MBean of that name is already registered (give each lock its own name)
+     */
+    public Registration registerMBean() {
+        return GilMBeans.register(this);
+    }
+
+    /**
+     * A JMX registration; {@link #close()} unregisters.
+     *
+     * <pre>{@code
+     * try (GlobalInterpreterLock.Registration jmx = gil.registerMBean()) { ... }
+     * }</pre>
+     */
+    public interface Registration extends AutoCloseable {
+        /**
+         * Returns the MBean's name.
+         *
+         * @return the object name
+         */
+        ObjectName objectName();
+
+        /** Unregisters the MBean. Closing again does nothing. */
+        @Override
+        void close();
+    }
+
+    /** The holder's name, or an empty string when the lock is free: for monitoring. */
+    String holderName() {
+        Thread holder = owner;
+        return holder == null ? "" : holder.getName();
+    }
+
+    /**
+     * Starts the timings ({@link GilStats#threads()}, lock load, fairness, drop-request latency) afresh. The counters
+     * are not reset: they count since the lock was built.
+     */
+    public void resetTimings() {
+        if (timings != null) {
+            timings.reset();
         }
     }
 
@@ -450,6 +549,7 @@ public final class GlobalInterpreterLock {
                     + "released; releasing them all", me.getName(), name, holds - 1);
         }
         holds = 0;
+        onLettingGo(me, false);
         releaseOwnership(me, HandoffReason.RELEASE);
     }
 
@@ -471,6 +571,25 @@ public final class GlobalInterpreterLock {
             lastHolder = me;
             switches++;
         }
+        if (timings != null) {
+            holdStartNanos = timings.now();
+        }
+        TraceBuffer tracing = trace;
+        if (tracing != null) {
+            tracing.record(TraceBuffer.Kind.ACQUIRE, me, null, waiting);
+        }
+    }
+
+    /** Called by the holder just before it lets go of the lock entirely; {@code toBlock}: for allowThreads. */
+    private void onLettingGo(Thread me, boolean toBlock) {
+        if (timings != null) {
+            timings.held(me, timings.now() - holdStartNanos);
+        }
+        TraceBuffer tracing = trace;
+        if (tracing != null) {
+            tracing.record(toBlock ? TraceBuffer.Kind.RELEASE_FOR_BLOCKING : TraceBuffer.Kind.RELEASE, me, null,
+                    waiting);
+        }
     }
 
     /**
@@ -481,11 +600,19 @@ public final class GlobalInterpreterLock {
      */
     private boolean acquireQueued(Thread me, int restoredHolds, boolean fromAllowThreads, boolean interruptible,
             long deadline) {
+        return acquireQueued(me, restoredHolds, fromAllowThreads, interruptible, deadline, Long.MIN_VALUE);
+    }
+
+    /** @param waitingSince when the wait began on the ticker, or {@link Long#MIN_VALUE} for "now" */
+    private boolean acquireQueued(Thread me, int restoredHolds, boolean fromAllowThreads, boolean interruptible,
+            long deadline, long waitingSince) {
         Waiter node;
+        long waitStart;
         guard.lock();
         try {
             recoverFromDeadHolder();
-            node = new Waiter(me, ticker.read(), fromAllowThreads);
+            waitStart = waitingSince == Long.MIN_VALUE ? ticker.read() : waitingSince;
+            node = new Waiter(me, waitStart, fromAllowThreads);
             if (tryTakeFreeLock(node, false)) {
                 node = null;
             } else if (deadline != NO_DEADLINE && deadline - System.nanoTime() <= 0) {
@@ -493,6 +620,10 @@ public final class GlobalInterpreterLock {
             } else {
                 enqueue(node);
                 contendedAcquisitions++;
+                TraceBuffer tracing = trace;
+                if (tracing != null) {
+                    tracing.record(TraceBuffer.Kind.WAIT, me, null, queue.size());
+                }
                 // The holder may have freed the lock through its fast path before it could see us queued.
                 dispatchIfFree();
                 refreshDropRequest();
@@ -502,6 +633,13 @@ public final class GlobalInterpreterLock {
         }
         if (node == null || awaitTurn(node, interruptible, deadline)) {
             onAcquired(me, restoredHolds);
+            // A thread that handed the lock over at a checkpoint waited from then, even if it never had to queue.
+            if (node != null || waitingSince != Long.MIN_VALUE) {
+                if (timings != null) {
+                    timings.waited(me, holdStartNanos - waitStart);
+                }
+                JfrEvents.acquired(name, scheduler.toString(), ticker.read() - waitStart);
+            }
             return true;
         }
         return false;
@@ -674,6 +812,11 @@ public final class GlobalInterpreterLock {
     private void grant(Waiter successor) {
         dequeue(successor);
         handoffs++;
+        TraceBuffer tracing = trace;
+        if (tracing != null) {
+            tracing.record(TraceBuffer.Kind.HANDOFF, Thread.currentThread(), successor.thread(), queue.size());
+        }
+        JfrEvents.handedOff(name, Thread.currentThread(), successor.thread());
         holderSinceNanos = ticker.read();
         refreshDropRequest();
         successor.grant();
@@ -706,6 +849,7 @@ public final class GlobalInterpreterLock {
 
     private void yieldAtCheckpoint(Thread me) {
         int saved = holds;
+        long handedOverAt;
         guard.lock();
         try {
             if (queue.isEmpty()) {
@@ -717,11 +861,17 @@ public final class GlobalInterpreterLock {
             }
             holds = 0;
             forcedSwitches++;
+            if (timings != null) {
+                timings.dropLatency(timings.now() - dropRequestedAtNanos);
+            }
+            onLettingGo(me, false);
+            // Our wait starts now, at the handoff: the successor may run (and time may pass) before we queue.
+            handedOverAt = ticker.read();
             handOver(HandoffReason.CHECKPOINT);
         } finally {
             guard.unlock();
         }
-        acquireQueued(me, saved, false, false, NO_DEADLINE);
+        acquireQueued(me, saved, false, false, NO_DEADLINE, handedOverAt);
     }
 
     private int releaseAllForAllowThreads(Thread me) {
@@ -730,6 +880,7 @@ public final class GlobalInterpreterLock {
         }
         int saved = holds;
         holds = 0;
+        onLettingGo(me, true);
         releaseOwnership(me, HandoffReason.RELEASE);
         return saved;
     }
@@ -760,6 +911,14 @@ public final class GlobalInterpreterLock {
         boolean request = owner != null && scheduler.shouldRequestDrop(context);
         if (request && !dropRequested) {
             dropRequests++;
+            if (timings != null) {
+                dropRequestedAtNanos = timings.now();
+            }
+            TraceBuffer tracing = trace;
+            if (tracing != null) {
+                tracing.record(TraceBuffer.Kind.DROP_REQUEST, Thread.currentThread(), null, queue.size());
+            }
+            JfrEvents.dropRequested(name, owner, queue.size());
         }
         dropRequested = request;
         expectedSuccessor = request && !queue.isEmpty() ? scheduler.successor(HandoffReason.CHECKPOINT, context) : null;
@@ -859,8 +1018,26 @@ public final class GlobalInterpreterLock {
         private HandoffScheduler scheduler;
         private String name;
         private Ticker ticker;
+        private boolean recordTimings;
+        private boolean recordTimingsSet;
 
         private Builder() {}
+
+        /**
+         * Records hold and wait times per thread (HdrHistogram percentiles), lock load, Jain's fairness index and
+         * drop-request latency, for {@link GlobalInterpreterLock#stats()}. Off by default: it reads the clock twice
+         * per acquisition (tens of nanoseconds), which the counters that are always kept do not.
+         *
+         * @param record whether to record timings
+         * @return this builder
+         * @throws IllegalStateException if already set
+         */
+        public Builder recordTimings(boolean record) {
+            checkState(!recordTimingsSet, "recordTimings was already set to %s", recordTimings);
+            this.recordTimings = record;
+            this.recordTimingsSet = true;
+            return this;
+        }
 
         /**
          * Sets the scheduler that decides who runs next. Default: {@code switchInterval(5 ms)}.

@@ -1,0 +1,126 @@
+package dev.gil.core;
+
+import dev.gil.core.internal.ChromeTraceWriter;
+import dev.gil.core.internal.SvgTimelineWriter;
+import dev.gil.core.internal.Timeline;
+import dev.gil.core.internal.TraceBuffer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Objects;
+
+/**
+ * A recording of who held, waited for and blocked outside a {@link GlobalInterpreterLock}, from
+ * {@link GlobalInterpreterLock#startTrace()}: the question "who was waiting, for how long, and why", answered with
+ * the tools people already open.
+ *
+ * <pre>{@code
+ * GilTrace trace = gil.startTrace();
+ * runTheWorkload();
+ * trace.stop();
+ * trace.writeChromeJson(Path.of("gil.json"));   // open in https://ui.perfetto.dev or chrome://tracing
+ * trace.writeSvg(Path.of("gil.svg"));           // open in any browser
+ * }</pre>
+ *
+ * <p>In Perfetto each thread is a track; green slices are the times it held the lock, red the times it waited, blue
+ * the times it was blocked in {@code allowThreads}; arrows go from the thread that handed the lock over to the one
+ * that got it; orange marks are drop requests; the {@code queue} counter shows how many threads waited.
+ *
+ * <p>Memory is bounded by the capacity given at start: when the buffer is full the oldest events are dropped and
+ * counted ({@link #droppedEvents()}), never an out-of-memory error. Thread-safe. A trace records once: after
+ * {@link #stop()} it only writes.
+ */
+public final class GilTrace implements AutoCloseable {
+    /** Events kept by {@link GlobalInterpreterLock#startTrace()}: about 40 MB. */
+    public static final int DEFAULT_CAPACITY = 1 << 20;
+
+    private final GlobalInterpreterLock lock;
+    private final TraceBuffer buffer;
+
+    GilTrace(GlobalInterpreterLock lock, TraceBuffer buffer) {
+        this.lock = lock;
+        this.buffer = buffer;
+    }
+
+    TraceBuffer buffer() {
+        return buffer;
+    }
+
+    /** Stops recording; the lock runs untraced again. Stopping again does nothing. */
+    public void stop() {
+        buffer.stop();
+        lock.traceStopped(this);
+    }
+
+    /** Same as {@link #stop()}, for try-with-resources. */
+    @Override
+    public void close() {
+        stop();
+    }
+
+    /**
+     * Tells whether events are still being recorded.
+     *
+     * @return {@code true} until {@link #stop()}
+     */
+    public boolean isRecording() {
+        return buffer.isRecording();
+    }
+
+    /**
+     * Returns how many events are held (at most the capacity).
+     *
+     * @return the number of events
+     */
+    public long eventCount() {
+        return buffer.recorded();
+    }
+
+    /**
+     * Returns how many of the oldest events were overwritten because the buffer was full.
+     *
+     * @return the number of dropped events
+     */
+    public long droppedEvents() {
+        return buffer.dropped();
+    }
+
+    /**
+     * Writes the trace as Chrome Trace Event JSON. A trace with no events writes a valid, empty trace.
+     *
+     * @param file where to write; parent directories must exist
+     * @throws IOException if the file cannot be written; the message names it, and the lock is unaffected
+     */
+    public void writeChromeJson(Path file) throws IOException {
+        write(file, ChromeTraceWriter.write(new Timeline(buffer), lock.name(), buffer.dropped()));
+    }
+
+    /**
+     * Writes the trace as a self-contained SVG timeline.
+     *
+     * @param file where to write; parent directories must exist
+     * @throws IOException if the file cannot be written; the message names it, and the lock is unaffected
+     */
+    public void writeSvg(Path file) throws IOException {
+        write(file, SvgTimelineWriter.write(new Timeline(buffer), lock.name(), buffer.dropped()));
+    }
+
+    /**
+     * Returns the SVG timeline as text, for embedding in a report.
+     *
+     * @return the SVG document
+     */
+    public String toSvg() {
+        return SvgTimelineWriter.write(new Timeline(buffer), lock.name(), buffer.dropped());
+    }
+
+    private static void write(Path file, String content) throws IOException {
+        Objects.requireNonNull(file, "file");
+        try {
+            Files.writeString(file, content, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IOException("cannot write the GIL trace to " + file.toAbsolutePath() + ": " + e, e);
+        }
+    }
+}
