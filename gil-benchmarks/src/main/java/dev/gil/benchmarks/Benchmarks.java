@@ -71,6 +71,22 @@ public final class Benchmarks {
                 "park/unpark " + Report.format(parkUnpark.median()) + ", spin " + Report.format(spin.median()),
                 fairRatio, "≤ 1.5× park/unpark", fairRatio <= 1.5);
 
+        progress("handoff round trips with timings and with a trace");
+        Samples plain = new Samples(reps);
+        Samples timed = new Samples(reps);
+        Samples traced = new Samples(reps);
+        for (int r = 0; r < reps; r++) {
+            plain.add(HandoffLatency.gilRoundTripP50(HandoffScheduler.fair(), pingPongRounds, "none"));
+            timed.add(HandoffLatency.gilRoundTripP50(HandoffScheduler.fair(), pingPongRounds, "timings"));
+            traced.add(HandoffLatency.gilRoundTripP50(HandoffScheduler.fair(), pingPongRounds, "trace"));
+        }
+        double timedRatio = timed.median() / plain.median();
+        double tracedRatio = traced.median() / plain.median();
+        report.row("fair() round trip p50, recordTimings(true)", "ns", timed, Double.NaN,
+                "uninstrumented " + Report.format(plain.median()), timedRatio, "≤ 1.05×", timedRatio <= 1.05);
+        report.row("fair() round trip p50, trace running", "ns", traced, Double.NaN,
+                "uninstrumented " + Report.format(plain.median()), tracedRatio, "≤ 1.10×", tracedRatio <= 1.10);
+
         Map<String, HandoffScheduler> schedulers = new LinkedHashMap<>();
         schedulers.put("switchInterval(5ms)", HandoffScheduler.switchInterval(Duration.ofMillis(5)));
         schedulers.put("ioPriority()", HandoffScheduler.ioPriority());

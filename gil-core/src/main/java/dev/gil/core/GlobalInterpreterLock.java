@@ -608,9 +608,11 @@ public final class GlobalInterpreterLock {
             long deadline, long waitingSince) {
         Waiter node;
         long waitStart;
+        Thread deadHolder;
+        JfrEvents.prepare(); // never under the guard: see JfrEvents
         guard.lock();
         try {
-            recoverFromDeadHolder();
+            deadHolder = recoverFromDeadHolder();
             waitStart = waitingSince == Long.MIN_VALUE ? ticker.read() : waitingSince;
             node = new Waiter(me, waitStart, fromAllowThreads);
             if (tryTakeFreeLock(node, false)) {
@@ -631,6 +633,7 @@ public final class GlobalInterpreterLock {
         } finally {
             guard.unlock();
         }
+        reportDeadHolder(deadHolder);
         if (node == null || awaitTurn(node, interruptible, deadline)) {
             onAcquired(me, restoredHolds);
             // A thread that handed the lock over at a checkpoint waited from then, even if it never had to queue.
@@ -674,17 +677,19 @@ public final class GlobalInterpreterLock {
                 if (node.isGranted()) {
                     return true;
                 }
+                Thread deadHolder;
                 guard.lock();
                 try {
                     node.setSignalled(false);
                     if (node.isGranted() || tryTakeFreeLock(node, true)) {
                         return true;
                     }
-                    recoverFromDeadHolder();
+                    deadHolder = recoverFromDeadHolder();
                     refreshDropRequest();
                 } finally {
                     guard.unlock();
                 }
+                reportDeadHolder(deadHolder);
             }
         } finally {
             if (interrupted) {
@@ -768,6 +773,7 @@ public final class GlobalInterpreterLock {
             }
             return;
         }
+        JfrEvents.prepare();
         guard.lock();
         try {
             handOver(reason);
@@ -850,6 +856,7 @@ public final class GlobalInterpreterLock {
     private void yieldAtCheckpoint(Thread me) {
         int saved = holds;
         long handedOverAt;
+        JfrEvents.prepare();
         guard.lock();
         try {
             if (queue.isEmpty()) {
@@ -924,17 +931,28 @@ public final class GlobalInterpreterLock {
         expectedSuccessor = request && !queue.isEmpty() ? scheduler.successor(HandoffReason.CHECKPOINT, context) : null;
     }
 
-    /** See "Threads that die holding the lock" in the class doc. Guarded by {@code guard}. */
-    private void recoverFromDeadHolder() {
+    /**
+     * See "Threads that die holding the lock" in the class doc. Guarded by {@code guard}.
+     *
+     * @return the dead holder it recovered from, to be reported once the guard is released (logging may initialise a
+     *     logging backend, which must not happen under the guard), or {@code null}
+     */
+    private Thread recoverFromDeadHolder() {
         Thread holder = owner;
         if (holder == null || holder.isAlive() || !OWNER.compareAndSet(this, holder, null)) {
-            return;
+            return null;
         }
         abandonedByDeadThreads++;
         dropRequested = false;
-        logger().warn("Thread '{}' terminated while holding the lock '{}'; releasing it so that waiting threads can go "
-                + "on. Release in a finally block, or run such code in a GilThread.", holder.getName(), name);
         dispatchIfFree();
+        return holder;
+    }
+
+    private void reportDeadHolder(Thread holder) {
+        if (holder != null) {
+            logger().warn("Thread '{}' terminated while holding the lock '{}'; it was released so that waiting threads "
+                    + "can go on. Release in a finally block, or run such code in a GilThread.", holder.getName(), name);
+        }
     }
 
     private IllegalMonitorStateException notHolder(String operation, Thread me) {

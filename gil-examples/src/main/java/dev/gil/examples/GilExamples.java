@@ -18,7 +18,7 @@ import picocli.CommandLine.Option;
 @Command(name = "gil-examples", mixinStandardHelpOptions = true, version = "gil4j examples 0.1.0",
         description = "The GIL blog post, runnable.",
         subcommands = {GilExamples.Tour.class, GilExamples.ThreadCommand.class, GilExamples.ProcessCommand.class,
-            GilExamples.CpuBoundCommand.class})
+            GilExamples.CpuBoundCommand.class, GilExamples.TraceCommand.class})
 public final class GilExamples implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -79,6 +79,26 @@ public final class GilExamples implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ProcessExample.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** {@code trace}: Perfetto JSON and SVG timelines of a convoy, under two schedulers. */
+    @Command(name = "trace", description = "Record who held and waited for the lock; write Perfetto JSON and SVG.")
+    static final class TraceCommand implements Callable<Integer> {
+        @Option(names = "--out", description = "Directory for the files (default: ${DEFAULT-VALUE}).",
+                defaultValue = "gil-trace")
+        java.nio.file.Path out;
+
+        @Option(names = "--millis", description = "How long to record each run (default: ${DEFAULT-VALUE}).",
+                defaultValue = "60")
+        long millis;
+
+        @Override
+        public Integer call() throws Exception {
+            for (java.nio.file.Path file : TraceExample.record(out, millis)) {
+                System.out.println("  wrote " + file);
+            }
             return 0;
         }
     }

@@ -3,6 +3,7 @@ package dev.gil.core.internal;
 import jdk.jfr.Category;
 import jdk.jfr.Description;
 import jdk.jfr.Event;
+import jdk.jfr.FlightRecorder;
 import jdk.jfr.Label;
 import jdk.jfr.Name;
 import jdk.jfr.StackTrace;
@@ -10,10 +11,29 @@ import jdk.jfr.Timespan;
 
 /**
  * JDK Flight Recorder events of the lock's slow paths. Each is committed only when a recording enabled it (JFR's
- * {@code shouldCommit()}), so with no recording they cost a branch; the fast paths emit none.
+ * {@code shouldCommit()}); the fast paths emit none.
+ *
+ * <p>Nothing happens at all until JFR itself is running: creating the first event of a JVM loads JFR's event
+ * machinery, which took 84 ms here, and some events are emitted under the lock's internal guard, where that would
+ * stall every thread. So the lock calls {@link #prepare()} outside the guard at the start of its slow paths; once JFR
+ * is initialised (a recording was started), the first such call loads the event classes, and only then do the
+ * emitting methods do anything.
  */
 public final class JfrEvents {
+    /** Set once the event classes were loaded, outside any guard, after JFR started. */
+    private static volatile boolean ready;
+
     private JfrEvents() {}
+
+    /** Call outside the lock's guard; cheap once done, and while JFR is not running. */
+    public static void prepare() {
+        if (!ready && FlightRecorder.isInitialized()) {
+            new Acquire();
+            new Handoff();
+            new DropRequest();
+            ready = true;
+        }
+    }
 
     /** A thread waited for the lock, then got it. */
     @Name("dev.gil.Acquire")
@@ -60,6 +80,9 @@ public final class JfrEvents {
     }
 
     public static void acquired(String lock, String scheduler, long waitedNanos) {
+        if (!ready) {
+            return;
+        }
         Acquire event = new Acquire();
         if (event.shouldCommit()) {
             event.lock = lock;
@@ -70,6 +93,9 @@ public final class JfrEvents {
     }
 
     public static void handedOff(String lock, Thread from, Thread to) {
+        if (!ready) {
+            return;
+        }
         Handoff event = new Handoff();
         if (event.shouldCommit()) {
             event.lock = lock;
@@ -80,6 +106,9 @@ public final class JfrEvents {
     }
 
     public static void dropRequested(String lock, Thread holder, int waiting) {
+        if (!ready) {
+            return;
+        }
         DropRequest event = new DropRequest();
         if (event.shouldCommit()) {
             event.lock = lock;
