@@ -1,5 +1,6 @@
 package dev.gil.examples;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,7 +19,8 @@ import picocli.CommandLine.Option;
 @Command(name = "gil-examples", mixinStandardHelpOptions = true, version = "gil4j examples 0.1.0",
         description = "The GIL blog post, runnable.",
         subcommands = {GilExamples.Tour.class, GilExamples.ThreadCommand.class, GilExamples.ProcessCommand.class,
-            GilExamples.CpuBoundCommand.class, GilExamples.TraceCommand.class})
+            GilExamples.CpuBoundCommand.class, GilExamples.IoBoundCommand.class, GilExamples.RaceCommand.class,
+            GilExamples.PhoneBoothCommand.class, GilExamples.RefCountCommand.class, GilExamples.TraceCommand.class})
 public final class GilExamples implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -48,18 +50,58 @@ public final class GilExamples implements Callable<Integer> {
         public Integer call() throws Exception {
             System.out.println("gil4j tour: the claims of 'GIL을 알아보자', measured on this machine ("
                     + Runtime.getRuntime().availableProcessors() + " CPUs, Java " + Runtime.version() + ")");
-            System.out.println();
-            System.out.println("1. th1 = Thread(target=do_work); th1.start(); th1.join()");
+            section("1. th1 = Thread(target=do_work); th1.start(); th1.join()");
             ThreadExample.main(new String[0]);
-            System.out.println();
-            System.out.println("2. pr1 = Process(target=do_work); pr1.start(); pr1.join()");
+
+            section("2. pr1 = Process(target=do_work); pr1.start(); pr1.join()");
             ProcessExample.main(new String[0]);
-            System.out.println();
-            System.out.println("3. 한 CPU만 일함 / Only one CPU works: CPU-bound work on 1 thread, 2 threads, 2 processes");
-            List<CpuBoundExample.Row> rows = CpuBoundExample.measure(quick ? 1_000_000 : 1_500_000, quick ? 1 : 3);
-            CpuBoundExample.print(rows);
-            System.out.println("   " + CpuBoundVerdict.of(rows));
+
+            section("3. 한 CPU만 일함 / Only one CPU works: CPU-bound work on 1 thread, 2 threads, 2 processes");
+            List<CpuBoundExample.Row> cpu = CpuBoundExample.measure(quick ? 1_000_000 : 1_500_000, quick ? 1 : 3);
+            CpuBoundExample.print(cpu);
+            verdict(CpuBoundVerdict.of(cpu));
+
+            section("4. 프로그램에 I/O 작업을 많이하면 파이썬 쓰레드도 좋음 / I/O-bound programs are fine with threads");
+            IoBoundExample.Result io = IoBoundExample.measure(8, 4, quick ? 20 : 50);
+            IoBoundExample.print(io);
+            verdict(String.format("%s: 8 GilThreads blocking in allowThreads ran %.2fx faster than one after another",
+                    io.speedup() > 4 ? "confirmed" : "NOT confirmed", io.speedup()));
+
+            section("5. Race condition: 여러 thread가 공유된 데이터를 변경함으로써 발생하는 문제");
+            List<RaceConditionExample.Row> race = RaceConditionExample.measure(4, quick ? 2_000_000 : 5_000_000);
+            RaceConditionExample.print(race);
+            verdict(String.format("%s: without a lock %,d updates were lost; under the GIL, %,d when a switch point "
+                            + "sits between read and write (the GIL does not make code thread-safe), %,d with a mutex",
+                    race.get(0).lost() > 0 && race.get(3).lost() == 0 ? "confirmed" : "NOT confirmed",
+                    race.get(0).lost(), race.get(2).lost(), race.get(3).lost()));
+
+            section("6. Mutex: the phone booth (공중 전화 부스)");
+            List<PhoneBoothExample.Row> booth = PhoneBoothExample.measure(4, Duration.ofMillis(quick ? 150 : 500));
+            PhoneBoothExample.print(booth);
+            verdict(String.format("the story's booth (unfair): fairness %.3f, longest wait %.1f ms; with a queue "
+                            + "(fair): fairness %.3f, longest wait %.1f ms, at %.0f%% of the unfair booth's calls/s",
+                    booth.get(0).fairness(), booth.get(0).longestWaitMillis(), booth.get(2).fairness(),
+                    booth.get(2).longestWaitMillis(), 100 * booth.get(2).callsPerSecond() / booth.get(0).callsPerSecond()));
+
+            section("7. Reference counting: Race condition이 일어나면 메모리 유실/object가 죽음이 발생");
+            List<RefCountRaceExample.Row> refs = RefCountRaceExample.measure(quick ? 50 : 100, 20_000);
+            RefCountRaceExample.print(refs);
+            RefCountRaceExample.Row unsync = refs.get(0);
+            boolean safeOthers = refs.stream().skip(1).allMatch(r -> r.leaked() == 0 && r.freedEarly() == 0);
+            verdict(String.format("%s: unsynchronized counts leaked %,d and freed %,d objects early; GIL, mutex per "
+                            + "object and atomics: none. A mutex per object cost %.1fx the GIL's time per pair",
+                    (unsync.leaked() + unsync.freedEarly() > 0) && safeOthers ? "confirmed" : "NOT confirmed",
+                    unsync.leaked(), unsync.freedEarly(), refs.get(2).nanosPerPair() / refs.get(1).nanosPerPair()));
             return 0;
+        }
+
+        private static void section(String title) {
+            System.out.println();
+            System.out.println(title);
+        }
+
+        private static void verdict(String line) {
+            System.out.println("   => " + line);
         }
     }
 
@@ -79,6 +121,46 @@ public final class GilExamples implements Callable<Integer> {
         @Override
         public Integer call() throws Exception {
             ProcessExample.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** {@code io}: I/O-bound threads overlap. */
+    @Command(name = "io", description = "8 GilThreads blocking in allowThreads vs one after another.")
+    static final class IoBoundCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            IoBoundExample.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** {@code race}: lost updates, with and without the GIL. */
+    @Command(name = "race", description = "A shared counter: no lock, the GIL, the GIL with a switch point, a mutex.")
+    static final class RaceCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            RaceConditionExample.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** {@code booth}: the phone booth, unfair and fair. */
+    @Command(name = "booth", description = "The phone booth: unfair, eventually fair and fair booths.")
+    static final class PhoneBoothCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            PhoneBoothExample.main(new String[0]);
+            return 0;
+        }
+    }
+
+    /** {@code refcount}: a reference-count race leaks and frees live objects. */
+    @Command(name = "refcount", description = "Reference counts raced by two threads, in four modes.")
+    static final class RefCountCommand implements Callable<Integer> {
+        @Override
+        public Integer call() throws Exception {
+            RefCountRaceExample.main(new String[0]);
             return 0;
         }
     }

@@ -28,6 +28,52 @@ class ExamplesTest {
     }
 
     @Test
+    void ioBoundThreadsOverlapUnderTheGil() throws Exception {
+        IoBoundExample.Result result = IoBoundExample.measure(8, 4, 20);
+        assertThat(result.speedup()).as("8 threads blocking in allowThreads, %s", result).isGreaterThan(4);
+    }
+
+    @Test
+    void updatesAreLostWithoutALockAndWithASwitchPointUnderTheGilButNotWithAMutex() throws Exception {
+        List<RaceConditionExample.Row> rows = RaceConditionExample.measure(4, 2_000_000);
+        assertThat(rows.get(1).lost()).as("GIL, no switch point inside c = c + 1").isZero();
+        assertThat(rows.get(3).lost()).as("GIL and a mutex").isZero();
+        // Whether a data race loses updates is statistical: it must in one of three tries.
+        for (int attempt = 0; attempt < 3; attempt++) {
+            if (rows.get(0).lost() > 0 && rows.get(2).lost() > 0) {
+                return;
+            }
+            rows = RaceConditionExample.measure(4, 2_000_000);
+        }
+        throw new AssertionError("no lost update in three tries: " + rows);
+    }
+
+    @Test
+    void aRefCountRaceLeaksOrFreesEarlyOnlyWithoutSynchronization() throws Exception {
+        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "a data race needs two CPUs to show reliably");
+        List<RefCountRaceExample.Row> rows = null;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            rows = RefCountRaceExample.measure(50, 20_000);
+            for (RefCountRaceExample.Row safe : rows.subList(1, rows.size())) {
+                assertThat(safe.leaked() + safe.freedEarly()).as("%s", safe).isZero();
+            }
+            if (rows.get(0).leaked() + rows.get(0).freedEarly() > 0) {
+                return;
+            }
+        }
+        throw new AssertionError("an unsynchronized count survived three races: " + rows);
+    }
+
+    @Test
+    void theQueuedBoothIsFairerThanThePhoneBooth() throws Exception {
+        List<PhoneBoothExample.Row> rows = PhoneBoothExample.measure(4, java.time.Duration.ofMillis(150));
+        PhoneBoothExample.Row unfair = rows.get(0);
+        PhoneBoothExample.Row fair = rows.get(2);
+        assertThat(fair.fairness()).as("fair %s vs unfair %s", fair, unfair).isGreaterThan(0.9);
+        assertThat(java.util.Arrays.stream(fair.callsPerCaller()).min().orElse(0)).isPositive();
+    }
+
+    @Test
     void tourRunsAndConfirmsTheClaims() {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
@@ -42,7 +88,8 @@ class ExamplesTest {
         assertThat(exit).as(output).isZero();
         assertThat(output).contains("do_work ran in th1 holding the GIL: true", "the GIL is free again: true",
                 "do_work ran in process", "pr1 joined: exit code 0", "2 GilThreads (one GIL)",
-                "2 JvmProcesses (a GIL each)");
+                "2 JvmProcesses (a GIL each)", "I/O-bound", "Race condition", "phone booth", "Reference counting");
+        assertThat(output).doesNotContain("NOT confirmed");
     }
 
     @Test
