@@ -18,9 +18,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gil-examples", mixinStandardHelpOptions = true, version = "gil4j examples 0.1.0",
         description = "The GIL blog post, runnable.",
-        subcommands = {GilExamples.Tour.class, GilExamples.ThreadCommand.class, GilExamples.ProcessCommand.class,
-            GilExamples.CpuBoundCommand.class, GilExamples.IoBoundCommand.class, GilExamples.RaceCommand.class,
-            GilExamples.PhoneBoothCommand.class, GilExamples.RefCountCommand.class, GilExamples.TraceCommand.class})
+        subcommands = {GilExamples.Tour.class, GilExamples.TraceCommand.class})
 public final class GilExamples implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -31,7 +29,43 @@ public final class GilExamples implements Callable<Integer> {
      * @param args the command line
      */
     public static void main(String[] args) {
-        System.exit(new CommandLine(new GilExamples()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * Returns the command line: {@code tour}, {@code trace}, and one subcommand per example that runs its main.
+     *
+     * @return a new command line
+     */
+    public static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new GilExamples());
+        example(cli, "thread", "th1 = Thread(target=do_work), as a GilThread.", ThreadExample::main);
+        example(cli, "process", "pr1 = Process(target=do_work), as a JvmProcess.", ProcessExample::main);
+        example(cli, "cpu", "CPU-bound work on 1 thread, 2 GilThreads, 2 threads and 2 processes.",
+                CpuBoundExample::main);
+        example(cli, "io", "8 GilThreads blocking in allowThreads vs one after another.", IoBoundExample::main);
+        example(cli, "race", "A shared counter: no lock, the GIL, the GIL with a switch point, a mutex.",
+                RaceConditionExample::main);
+        example(cli, "booth", "The phone booth: unfair, eventually fair and fair booths.", PhoneBoothExample::main);
+        example(cli, "refcount", "Reference counts raced by two threads, in four modes.", RefCountRaceExample::main);
+        return cli;
+    }
+
+    private static void example(CommandLine cli, String name, String description, ExampleMain main) {
+        CommandLine.Model.CommandSpec spec = CommandLine.Model.CommandSpec.wrapWithoutInspection(
+                (Callable<Integer>) () -> {
+                    main.run(new String[0]);
+                    return 0;
+                });
+        spec.usageMessage().description(description);
+        spec.mixinStandardHelpOptions(true);
+        cli.addSubcommand(name, new CommandLine(spec));
+    }
+
+    /** An example's {@code main}. */
+    @FunctionalInterface
+    private interface ExampleMain {
+        void run(String[] args) throws Exception;
     }
 
     @Override
@@ -105,66 +139,6 @@ public final class GilExamples implements Callable<Integer> {
         }
     }
 
-    /** {@code thread}: the seed's {@code Thread(target=do_work)} snippet. */
-    @Command(name = "thread", description = "th1 = Thread(target=do_work), as a GilThread.")
-    static final class ThreadCommand implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            ThreadExample.main(new String[0]);
-            return 0;
-        }
-    }
-
-    /** {@code process}: the seed's {@code Process(target=do_work)} snippet. */
-    @Command(name = "process", description = "pr1 = Process(target=do_work), as a JvmProcess.")
-    static final class ProcessCommand implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            ProcessExample.main(new String[0]);
-            return 0;
-        }
-    }
-
-    /** {@code io}: I/O-bound threads overlap. */
-    @Command(name = "io", description = "8 GilThreads blocking in allowThreads vs one after another.")
-    static final class IoBoundCommand implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            IoBoundExample.main(new String[0]);
-            return 0;
-        }
-    }
-
-    /** {@code race}: lost updates, with and without the GIL. */
-    @Command(name = "race", description = "A shared counter: no lock, the GIL, the GIL with a switch point, a mutex.")
-    static final class RaceCommand implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            RaceConditionExample.main(new String[0]);
-            return 0;
-        }
-    }
-
-    /** {@code booth}: the phone booth, unfair and fair. */
-    @Command(name = "booth", description = "The phone booth: unfair, eventually fair and fair booths.")
-    static final class PhoneBoothCommand implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            PhoneBoothExample.main(new String[0]);
-            return 0;
-        }
-    }
-
-    /** {@code refcount}: a reference-count race leaks and frees live objects. */
-    @Command(name = "refcount", description = "Reference counts raced by two threads, in four modes.")
-    static final class RefCountCommand implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            RefCountRaceExample.main(new String[0]);
-            return 0;
-        }
-    }
-
     /** {@code trace}: Perfetto JSON and SVG timelines of a convoy, under two schedulers. */
     @Command(name = "trace", description = "Record who held and waited for the lock; write Perfetto JSON and SVG.")
     static final class TraceCommand implements Callable<Integer> {
@@ -185,13 +159,4 @@ public final class GilExamples implements Callable<Integer> {
         }
     }
 
-    /** {@code cpu}: only one CPU works under the GIL. */
-    @Command(name = "cpu", description = "CPU-bound work on 1 thread, 2 GilThreads and 2 plain threads.")
-    static final class CpuBoundCommand implements Callable<Integer> {
-        @Override
-        public Integer call() throws Exception {
-            CpuBoundExample.main(new String[0]);
-            return 0;
-        }
-    }
 }

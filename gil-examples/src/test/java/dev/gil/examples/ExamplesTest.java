@@ -8,7 +8,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 class ExamplesTest {
 
@@ -80,7 +79,7 @@ class ExamplesTest {
         int exit;
         System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
         try {
-            exit = new CommandLine(new GilExamples()).execute("tour", "--quick");
+            exit = GilExamples.commandLine().execute("tour", "--quick");
         } finally {
             System.setOut(original);
         }
@@ -97,7 +96,7 @@ class ExamplesTest {
         PrintStream originalErr = System.err;
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
         try {
-            assertThat(new CommandLine(new GilExamples()).execute("no-such-example")).isNotZero();
+            assertThat(GilExamples.commandLine().execute("no-such-example")).isNotZero();
         } finally {
             System.setErr(originalErr);
         }
