@@ -48,6 +48,9 @@ public final class GilExamples implements Callable<Integer> {
                 RaceConditionExample::main);
         example(cli, "booth", "The phone booth: unfair, eventually fair and fair booths.", PhoneBoothExample::main);
         example(cli, "refcount", "Reference counts raced by two threads, in four modes.", RefCountRaceExample::main);
+        example(cli, "mutex", "A mutex per object: its cost, its deadlock, and ordered locking.",
+                PerObjectMutexExample::main);
+        example(cli, "convoy", "An I/O thread next to a CPU-bound one, under three schedulers.", ConvoyExample::main);
         return cli;
     }
 
@@ -126,6 +129,23 @@ public final class GilExamples implements Callable<Integer> {
                             + "object and atomics: none. A mutex per object cost %.1fx the GIL's time per pair",
                     (unsync.leaked() + unsync.freedEarly() > 0) && safeOthers ? "confirmed" : "NOT confirmed",
                     unsync.leaked(), unsync.freedEarly(), refs.get(2).nanosPerPair() / refs.get(1).nanosPerPair()));
+
+            section("8. object 하나하나 마다 mutex: 성능적으로 많은 손해, deadlock 위험 / a mutex per object: slow, and deadlocks");
+            PerObjectMutexExample.Result mutex = PerObjectMutexExample.measure(quick ? 1_000_000 : 5_000_000,
+                    quick ? 50_000 : 200_000);
+            PerObjectMutexExample.print(mutex);
+            verdict(String.format("%s: a mutex per object cost %.1fx an unsynchronized count on one thread; "
+                            + "opposite-order locking deadlocked (found in %.1f ms); one global order did not",
+                    mutex.perObjectLockNanos() > mutex.unsynchronizedNanos() && mutex.deadlockFoundMillis() >= 0
+                            ? "confirmed" : "NOT confirmed",
+                    mutex.perObjectLockNanos() / mutex.unsynchronizedNanos(), mutex.deadlockFoundMillis()));
+
+            section("9. The convoy effect: an I/O thread next to a CPU-bound one (why CPython's I/O threads lag)");
+            List<ConvoyExample.Row> convoy = ConvoyExample.measure(Duration.ofMillis(quick ? 300 : 1000));
+            ConvoyExample.print(convoy);
+            verdict(String.format("CPython's switch interval: p50 %.0f us per request; I/O priority: %.0f us; "
+                            + "fair: %.0f us", convoy.get(0).p50Micros(), convoy.get(1).p50Micros(),
+                    convoy.get(2).p50Micros()));
             return 0;
         }
 

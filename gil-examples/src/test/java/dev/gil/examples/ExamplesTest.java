@@ -73,6 +73,26 @@ class ExamplesTest {
     }
 
     @Test
+    void aMutexPerObjectCostsAndDeadlocksUnlessTakenInOneOrder() throws Exception {
+        PerObjectMutexExample.Result result = PerObjectMutexExample.measure(500_000, 20_000);
+        assertThat(result.deadlockFoundMillis()).as("ThreadMXBean found the deadlock").isNotNegative();
+        assertThat(result.orderedMoves()).isEqualTo(40_000);
+        assertThat(result.perObjectLockNanos()).isGreaterThan(result.unsynchronizedNanos());
+    }
+
+    @Test
+    void ioPriorityEndsTheConvoy() throws Exception {
+        List<ConvoyExample.Row> rows = null;
+        for (int attempt = 0; attempt < 3; attempt++) { // latencies on a shared machine: one of three tries
+            rows = ConvoyExample.measure(java.time.Duration.ofMillis(300));
+            if (rows.get(1).p50Micros() * 10 < rows.get(0).p50Micros()) {
+                return;
+            }
+        }
+        throw new AssertionError("ioPriority was not 10x faster than the switch interval in 3 tries: " + rows);
+    }
+
+    @Test
     void tourRunsAndConfirmsTheClaims() {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
@@ -87,7 +107,8 @@ class ExamplesTest {
         assertThat(exit).as(output).isZero();
         assertThat(output).contains("do_work ran in th1 holding the GIL: true", "the GIL is free again: true",
                 "do_work ran in process", "pr1 joined: exit code 0", "2 GilThreads (one GIL)",
-                "2 JvmProcesses (a GIL each)", "I/O-bound", "Race condition", "phone booth", "Reference counting");
+                "2 JvmProcesses (a GIL each)", "I/O-bound", "Race condition", "phone booth", "Reference counting",
+                "deadlocked", "convoy");
         assertThat(output).doesNotContain("NOT confirmed");
     }
 
