@@ -110,7 +110,8 @@ public final class CpuBoundExample {
     private static void runProcesses(int count, long units) throws InterruptedException {
         List<JvmProcess> children = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            children.add(new JvmProcess(() -> childCountdown(units)));
+            // Daemons: if the tour is stopped (Ctrl-C), the children are killed with it rather than waited for.
+            children.add(JvmProcess.builder(() -> childCountdown(units)).daemon(true).build());
         }
         children.forEach(JvmProcess::start);
         for (JvmProcess child : children) {

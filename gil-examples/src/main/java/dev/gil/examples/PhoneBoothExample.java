@@ -24,9 +24,12 @@ import java.util.concurrent.atomic.AtomicLongArray;
  */
 public final class PhoneBoothExample {
     /** The story, quoted: the booth has no queue, and the fastest one gets in. */
-    static final String STORY = "줄 서는 질서 문화 따위는 없다. ... 공중 전화를 쓰기 위해 달려드는 다른 남자들 중 제일 빠른 한 명이 "
-            + "부스에 들어가서 똑같이 문을 꼭 잡고 그의 아내와 통화할 수 있다. (There is no queue. ... The fastest of "
-            + "the men rushing for the phone gets into the booth, holds the door and calls his wife.)";
+    static final String STORY_KOREAN = "줄 서는 질서 문화 따위는 없다. ... 그러면 공중 전화를 쓰기 위해 달려드는 다른 남자들 중 제일 "
+            + "빠른 한 명이 부스에 들어가서 똑같이 문을 꼭 잡고 그의 아내와 통화할 수 있다.";
+    /** Its translation. */
+    static final String STORY_ENGLISH = "There is no culture of queueing at all. ... Then the fastest of the other men "
+            + "rushing for the phone gets into the booth, holds the door just as tight, and calls his wife.";
+    static final String STORY = STORY_KOREAN + " (" + STORY_ENGLISH + ")";
 
     private PhoneBoothExample() {}
 

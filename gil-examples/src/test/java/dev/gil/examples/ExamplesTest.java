@@ -113,6 +113,39 @@ class ExamplesTest {
     }
 
     @Test
+    void theReportIsWellFormedSelfContainedAndRefusesAnUnwritableDirectory(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+        int exit;
+        try {
+            exit = GilExamples.commandLine().execute("tour", "--quick", "--report", dir.toString());
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(exit).isZero();
+        String html = java.nio.file.Files.readString(dir.resolve("index.html"));
+        javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+                .parse(new java.io.ByteArrayInputStream(html.replace("<!DOCTYPE html>", "")
+                        .getBytes(StandardCharsets.UTF_8)));
+        assertThat(html).contains("한 CPU만 일함", "Only one CPU works", "phone booth", "<svg", "confirmed")
+                .doesNotContain("src=", "href=", "<script");
+        assertThat(java.nio.file.Files.list(dir)).hasSize(1); // nothing half-written left behind
+
+        PrintStream originalErr = System.err;
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        try {
+            java.nio.file.Path file = dir.resolve("a-file");
+            java.nio.file.Files.writeString(file, "not a directory");
+            assertThat(GilExamples.commandLine().execute("tour", "--report", file.toString())).isNotZero();
+        } finally {
+            System.setErr(originalErr);
+        }
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("cannot write the report");
+    }
+
+    @Test
     void unknownSubcommandPrintsUsageAndFails() {
         PrintStream originalErr = System.err;
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
