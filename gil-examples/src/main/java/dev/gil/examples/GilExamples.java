@@ -152,7 +152,7 @@ public final class GilExamples implements Callable<Integer> {
                             + "thread들이 race condition을 발생시키지 않으면서 각자의 일을 수행한다는 뜻.",
                     "Race condition: a problem caused by several threads changing shared data. \u201cThread-safe\u201d: "
                             + "threads do their own work without causing race conditions.");
-            List<RaceConditionExample.Row> race = RaceConditionExample.measure(4, quick ? 2_000_000 : 5_000_000);
+            List<RaceConditionExample.Row> race = RaceConditionExample.measure(4, 10_000_000);
             RaceConditionExample.print(race);
             verdict(String.format("%s: without a lock %,d updates were lost; under the GIL, %,d when a switch point "
                             + "sits between read and write (the GIL does not make code thread-safe), %,d with a mutex",

@@ -106,7 +106,7 @@ public final class RaceConditionExample {
             }
         })));
         ReentrantLock mutex = new ReentrantLock();
-        int locked = perThread / 10; // a lock convoy: each increment costs a microsecond or more, as in CPython
+        int locked = perThread / 100; // a lock convoy: each increment costs a microsecond or more, as in CPython
         rows.add(new Row("GIL + mutex, c = c + one()", (long) threads * locked, run(threads, gil, () -> {
             for (int i = 0; i < locked; i++) {
                 // Python's `with lock:`: a thread that blocks on the mutex must let the GIL go, or the holder of the
@@ -132,10 +132,23 @@ public final class RaceConditionExample {
     private static long run(int threads, GlobalInterpreterLock gil, Runnable body) throws InterruptedException {
         write(0);
         List<Thread> workers = new ArrayList<>();
+        // Plain threads start together, or the first could finish before the last one starts and nothing would race.
+        // (GilThreads start holding the lock, so they need no barrier: they take turns anyway.)
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        Runnable together = () -> {
+            try {
+                go.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            body.run();
+        };
         for (int t = 0; t < threads; t++) {
-            workers.add(gil == null ? new Thread(body, "racer-" + t) : new GilThread(gil, body, "racer-" + t));
+            workers.add(gil == null ? new Thread(together, "racer-" + t) : new GilThread(gil, body, "racer-" + t));
         }
         workers.forEach(Thread::start);
+        go.countDown();
         for (Thread worker : workers) {
             worker.join();
         }
@@ -149,7 +162,7 @@ public final class RaceConditionExample {
      * @throws InterruptedException if interrupted
      */
     public static void main(String[] args) throws InterruptedException {
-        print(measure(4, 5_000_000));
+        print(measure(4, 10_000_000));
     }
 
     static void print(List<Row> rows) {

@@ -34,7 +34,7 @@ class ExamplesTest {
 
     @Test
     void updatesAreLostWithoutALockAndWithASwitchPointUnderTheGilButNotWithAMutex() throws Exception {
-        List<RaceConditionExample.Row> rows = RaceConditionExample.measure(4, 2_000_000);
+        List<RaceConditionExample.Row> rows = RaceConditionExample.measure(4, 10_000_000);
         assertThat(rows.get(1).lost()).as("GIL, no switch point inside c = c + 1").isZero();
         assertThat(rows.get(3).lost()).as("GIL and a mutex").isZero();
         // Whether a data race loses updates is statistical: it must in one of three tries.
@@ -42,7 +42,7 @@ class ExamplesTest {
             if (rows.get(0).lost() > 0 && rows.get(2).lost() > 0) {
                 return;
             }
-            rows = RaceConditionExample.measure(4, 2_000_000);
+            rows = RaceConditionExample.measure(4, 10_000_000);
         }
         throw new AssertionError("no lost update in three tries: " + rows);
     }
