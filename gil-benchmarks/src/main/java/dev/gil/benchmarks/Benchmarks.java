@@ -173,6 +173,15 @@ public final class Benchmarks {
             start.add(MultiprocessScenarios.coldStartMillis());
             bare.add(MultiprocessScenarios.bareJvmMillis());
         }
+        progress("start-to-running, cold and warm (a JVM booted ahead of time)");
+        Samples coldRunning = new Samples(reps * 2);
+        Samples warmRunning = new Samples(reps * 2);
+        MultiprocessScenarios.startToRunningMillis(true); // boots the first waiting JVM
+        for (int r = 0; r < reps * 2; r++) {
+            coldRunning.add(MultiprocessScenarios.startToRunningMillis(false));
+            warmRunning.add(MultiprocessScenarios.startToRunningMillis(true));
+        }
+        dev.gil.multiprocess.JvmProcess.stopWarmStandby();
         progress("pipe: ping-pong and 1 MiB messages, and dd | dd");
         int mebibytes = quick ? MultiprocessScenarios.BULK_BATCH : 4 * MultiprocessScenarios.BULK_BATCH;
         Samples rttP50 = new Samples(reps);
@@ -191,6 +200,10 @@ public final class Benchmarks {
         report.row("child JVM start+join, trivial task", "ms", start, cpythonSpawn,
                 "bare java -version " + Report.format(bare.median()) + " ms", start.median() / cpythonSpawn,
                 "≤ 1.0× CPython spawn", start.median() <= cpythonSpawn);
+        double cpythonFork = cpython.getOrDefault("spawn.fork.start_join", Double.NaN);
+        report.row("start-to-running, warmStart(true)", "ms", warmRunning, cpythonFork,
+                "cold start-to-running " + Report.format(coldRunning.median()) + " ms",
+                warmRunning.median() / cpythonFork, "≤ 5 ms (CPython fork start+join)", warmRunning.median() <= 5);
         double cpythonRtt = cpython.getOrDefault("pipe.rtt_p50", Double.NaN);
         report.row("Connection ping-pong RTT p50", "µs", rttP50, cpythonRtt, "p99 " + Report.format(rttP99.median())
                 + " µs (CPython " + Report.format(cpython.getOrDefault("pipe.rtt_p99", Double.NaN)) + ")",

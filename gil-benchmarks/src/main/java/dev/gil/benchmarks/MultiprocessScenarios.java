@@ -33,6 +33,23 @@ final class MultiprocessScenarios {
         return millis;
     }
 
+    /**
+     * Milliseconds from {@code start()} to the child's task running, measured by the child reading
+     * {@code System.nanoTime()}: on Linux HotSpot reads {@code CLOCK_MONOTONIC}, one clock for every process.
+     */
+    static double startToRunningMillis(boolean warm) throws Exception {
+        Pipe pipe = Pipe.open(false);
+        Connection report = pipe.right();
+        JvmProcess child = JvmProcess.builder(() -> report.send(System.nanoTime())).warmStart(warm).build();
+        long start = System.nanoTime();
+        child.start();
+        long running = (Long) pipe.left().recv();
+        child.join();
+        child.close();
+        pipe.left().close();
+        return (running - start) / 1e6;
+    }
+
     /** Milliseconds for a bare {@code java -Xshare:auto -version}: the JVM's own start-up, the floor for ours. */
     static double bareJvmMillis() throws IOException, InterruptedException {
         long start = System.nanoTime();

@@ -6,6 +6,7 @@ import dev.gil.multiprocess.internal.ChildLauncher;
 import dev.gil.multiprocess.internal.ControlProtocol;
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.SerialCodec;
+import dev.gil.multiprocess.internal.WarmStandby;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
@@ -64,6 +65,7 @@ public final class JvmProcess implements AutoCloseable {
     private final List<String> jvmOptions;
     private final Map<String, String> environment;
     private final Path workingDirectory;
+    private final boolean warmStart;
 
     /** Guarded by {@code this}. */
     private State state = State.NEW;
@@ -100,6 +102,7 @@ public final class JvmProcess implements AutoCloseable {
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.environment = Map.copyOf(builder.environment);
         this.workingDirectory = builder.workingDirectory;
+        this.warmStart = builder.warmStart;
     }
 
     /**
@@ -156,7 +159,8 @@ public final class JvmProcess implements AutoCloseable {
                     + "captures something that is not serializable: " + e.getMessage(), e);
         }
         try {
-            launched = ChildLauncher.launch(name, jvmOptions, environment, workingDirectory);
+            launched = warmStart ? WarmStandby.take(name)
+                    : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory);
             if (launched.control() == null) {
                 failure = new IllegalStateException(name + ": the child JVM exited before it could run the target"
                         + " (see its output above)");
@@ -404,6 +408,14 @@ public final class JvmProcess implements AutoCloseable {
         return "<JvmProcess name='" + name + "' " + status + (daemon ? " daemon" : "") + ">";
     }
 
+    /**
+     * Kills the JVM that waits for the next {@link Builder#warmStart(boolean) warm start}, if one does. The next warm
+     * start boots one anew. (It is killed at this JVM's exit anyway.)
+     */
+    public static void stopWarmStandby() {
+        WarmStandby.stop();
+    }
+
     private static void atExit() {
         for (JvmProcess child : active) {
             ChildLauncher.Launched launchedChild = child.launched;
@@ -441,6 +453,7 @@ public final class JvmProcess implements AutoCloseable {
         private boolean jvmOptionsSet;
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Path workingDirectory;
+        private boolean warmStart;
 
         private Builder(Object target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -515,11 +528,32 @@ public final class JvmProcess implements AutoCloseable {
         }
 
         /**
+         * Starts the child in a JVM that was booted ahead of time and waits, connected, for a task, the JVM's take on
+         * Python's {@code forkserver}: {@code start()} then costs a few milliseconds instead of a JVM boot. The first
+         * warm start boots the waiting JVM (so it pays the boot once); each warm start boots the next one in the
+         * background. Needs the default JVM options, environment and working directory, which the waiting JVM was
+         * started with. Default: {@code false}.
+         *
+         * @param warm whether to start warm
+         * @return this builder
+         */
+        public Builder warmStart(boolean warm) {
+            this.warmStart = warm;
+            return this;
+        }
+
+        /**
          * Builds the (not yet started) process.
          *
          * @return the process
+         * @throws IllegalStateException if a warm start was asked for together with JVM options, environment
+         *     variables or a working directory
          */
         public JvmProcess build() {
+            checkState(!warmStart || (jvmOptions.isEmpty() && environment.isEmpty() && workingDirectory == null),
+                    "warmStart(true) needs the default JVM options, environment and working directory: the waiting "
+                            + "JVM was started with them (got options %s, environment %s, directory %s)",
+                    jvmOptions, environment, workingDirectory);
             return new JvmProcess(this);
         }
     }

@@ -172,6 +172,27 @@ class JvmProcessTest {
     }
 
     @Test
+    void aWarmStartRunsTheTaskInAJvmBootedAheadOfTime() throws Exception {
+        try {
+            for (int i = 0; i < 3; i++) {
+                JvmProcess warm = run(JvmProcess.builder(Targets::fortyTwo).warmStart(true).build());
+                assertThat(warm.exitCode()).hasValue(0);
+                assertThat(warm.result()).isEqualTo(42L);
+                warm.close();
+            }
+            JvmProcess failing = run(JvmProcess.builder(Targets::fail).warmStart(true).build());
+            assertThat(failing.exitCode()).hasValue(1);
+            assertThat(failing.failure().orElseThrow()).hasMessage("boom in the child");
+        } finally {
+            JvmProcess.stopWarmStandby();
+        }
+        assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive))
+                .as("the waiting JVM is gone").isEmpty();
+        assertThatThrownBy(() -> JvmProcess.builder(Targets::nothing).warmStart(true).jvmOptions("-Xmx64m").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("default JVM options");
+    }
+
+    @Test
     void aChildWhoseParentIsKilledExitsOnItsOwn(@TempDir Path dir) throws Exception {
         // parent (this JVM) -> middle JVM -> grandchild; kill -9 the middle one, the grandchild must follow.
         String pidFile = dir.resolve("grandchild.pid").toString();

@@ -33,8 +33,16 @@ public final class ChildLauncher {
     /** A started child: the process, its control channel (null if it died before connecting) and its output pumps. */
     public record Launched(Process process, FrameChannel control, List<Thread> outputPumps, OutputStream stdin) {}
 
+    /** Tells a child it was started ahead of time, to wait for a warm start. */
+    static final String STANDBY_FLAG = "--standby";
+
     public static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
             Path workingDirectory) throws IOException {
+        return launch(name, jvmOptions, environment, workingDirectory, false);
+    }
+
+    static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
+            Path workingDirectory, boolean standby) throws IOException {
         Path socket = PrivateSockets.newSocketPath("control.sock");
         String token = PrivateSockets.newToken();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -47,6 +55,9 @@ public final class ChildLauncher {
             command.add(System.getProperty("java.class.path"));
             command.add(ChildMain.class.getName());
             command.add(socket.toString());
+            if (standby) {
+                command.add(STANDBY_FLAG);
+            }
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);
             if (workingDirectory != null) {

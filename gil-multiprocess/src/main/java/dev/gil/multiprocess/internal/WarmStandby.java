@@ -1,0 +1,83 @@
+package dev.gil.multiprocess.internal;
+
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * One child JVM started ahead of time with the default options, connected and waiting for its task: the JVM's answer
+ * to Python's forkserver. A warm start takes it (the task then starts within a few milliseconds instead of a JVM
+ * boot) and starts the next one in the background. The waiting JVM is killed when this JVM exits, or by
+ * {@link #stop()}; like every child, it also exits by itself if this JVM dies.
+ */
+public final class WarmStandby {
+    private static final Object lock = new Object();
+    /** The next child, being started or ready. Guarded by {@code lock}. */
+    private static CompletableFuture<ChildLauncher.Launched> next;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(WarmStandby::stop, "gil4j-standby-at-exit"));
+    }
+
+    private WarmStandby() {}
+
+    /** Takes the waiting child, or starts one now if none is ready; either way, starts the next in the background. */
+    public static ChildLauncher.Launched take(String name) throws IOException {
+        CompletableFuture<ChildLauncher.Launched> ready;
+        synchronized (lock) {
+            ready = next;
+            next = startInBackground();
+        }
+        if (ready != null) {
+            try {
+                ChildLauncher.Launched launched = ready.get(60, TimeUnit.SECONDS);
+                if (launched.control() != null && launched.process().isAlive()) {
+                    return launched;
+                }
+            } catch (ExecutionException | TimeoutException failedToStart) {
+                // fall through and start one the ordinary way
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while taking the warm standby JVM", e);
+            }
+        }
+        return ChildLauncher.launch(name, List.of(), Map.of(), null);
+    }
+
+    /** Kills the waiting child, if any; the next warm start launches anew. */
+    public static void stop() {
+        CompletableFuture<ChildLauncher.Launched> waiting;
+        synchronized (lock) {
+            waiting = next;
+            next = null;
+        }
+        if (waiting != null) {
+            waiting.thenAccept(launched -> launched.process().toHandle().destroyForcibly());
+            try {
+                waiting.get(60, TimeUnit.SECONDS).process().waitFor(10, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException ignored) {
+                // it never started: nothing to stop
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static CompletableFuture<ChildLauncher.Launched> startInBackground() {
+        CompletableFuture<ChildLauncher.Launched> future = new CompletableFuture<>();
+        Thread starter = new Thread(() -> {
+            try {
+                future.complete(ChildLauncher.launch("JvmProcess-standby", List.of(), Map.of(), null, true));
+            } catch (IOException | RuntimeException e) {
+                future.completeExceptionally(e);
+            }
+        }, "gil4j-standby-starter");
+        starter.setDaemon(true);
+        starter.start();
+        return future;
+    }
+}
