@@ -150,6 +150,46 @@ class JvmProcessTest {
     }
 
     @Test
+    void aThreadDumpOfTheChildGoesToItsStdoutAndNeverCorruptsTheChannel() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection control = pipe.right();
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        JvmProcess process = new JvmProcess(() -> Targets.readyThenAnswer(control));
+        try {
+            process.start();
+            assertThat(pipe.left().recv()).isEqualTo("ready");
+            Process dump = new ProcessBuilder("kill", "-3", String.valueOf(process.pid())).start();
+            assertThat(dump.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (!captured.toString(StandardCharsets.UTF_8).contains("Full thread dump")) {
+                assertThat(System.nanoTime() - deadline).as("the dump reached our stdout").isNegative();
+                Thread.onSpinWait();
+            }
+            pipe.left().send("go");
+            process.join();
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(process.exitCode()).hasValue(0);
+        assertThat(process.result()).isEqualTo("intact after the dump");
+    }
+
+    @Test
+    void theChildsSlf4jLoggingReachesOurConsole() throws Exception {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        try {
+            run(new JvmProcess(Targets::logThroughSlf4j));
+        } finally {
+            System.setOut(original);
+        }
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("WARN", "a warning logged in the child JVM");
+    }
+
+    @Test
     void aBadJvmOptionEndsTheChildWithAFailureInsteadOfAHang() throws Exception {
         JvmProcess process = run(JvmProcess.builder(Targets::nothing).jvmOptions("-XX:+NoSuchOptionAtAll").build());
         assertThat(process.exitCode()).isPresent().hasValue(1);

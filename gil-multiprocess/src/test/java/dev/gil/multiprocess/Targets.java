@@ -46,6 +46,17 @@ final class Targets {
         return "intact";
     }
 
+    /** Says it is ready, waits to be told to go (a thread dump may be taken meanwhile), and returns a value. */
+    static String readyThenAnswer(Connection control) throws Exception {
+        control.send("ready");
+        control.recv();
+        return "intact after the dump";
+    }
+
+    static void logThroughSlf4j() {
+        org.slf4j.LoggerFactory.getLogger("dev.gil.multiprocess.child").warn("a warning logged in the child JVM");
+    }
+
     static void echo(Connection connection) throws Exception {
         for (;;) {
             Object message;
