@@ -1,14 +1,10 @@
 package dev.gil.examples;
 
-import dev.gil.core.GilThread;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The convoy effect (Beazley): an I/O thread that answers requests, blocking in {@code allowThreads} between them, next
@@ -50,40 +46,7 @@ public final class ConvoyExample {
 
     private static Row run(HandoffScheduler scheduler, Duration duration) throws InterruptedException {
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler).name("convoy").build();
-        long until = System.nanoTime() + duration.toNanos();
-        BlockingQueue<Long> requests = new ArrayBlockingQueue<>(1);
-        BlockingQueue<Long> replies = new ArrayBlockingQueue<>(1);
-        Thread cpu = new GilThread(gil, () -> {
-            while (System.nanoTime() < until) {
-                Work.countdown(gil, 100);
-            }
-        }, "cpu");
-        Thread io = new GilThread(gil, () -> {
-            try {
-                for (;;) {
-                    Long request = gil.allowThreads(() -> requests.poll(1, TimeUnit.SECONDS));
-                    if (request == null || request < 0) {
-                        return;
-                    }
-                    gil.allowThreads(() -> replies.put(request));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "io");
-        io.start();
-        cpu.start();
-        List<Long> roundTrips = new ArrayList<>();
-        while (System.nanoTime() < until) { // the client: outside the lock, like another process
-            long sent = System.nanoTime();
-            requests.put(sent);
-            replies.take();
-            roundTrips.add(System.nanoTime() - sent);
-            TimeUnit.MICROSECONDS.sleep(200); // think time between requests
-        }
-        requests.put(-1L);
-        io.join();
-        cpu.join();
+        List<Long> roundTrips = EchoWorkload.run(gil, 1, duration, Duration.ofNanos(200_000));
         long[] sorted = roundTrips.stream().mapToLong(Long::longValue).sorted().toArray();
         return new Row(scheduler.toString(), sorted.length, percentile(sorted, 50) / 1e3, percentile(sorted, 99) / 1e3);
     }

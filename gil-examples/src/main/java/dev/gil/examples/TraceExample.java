@@ -1,15 +1,12 @@
 package dev.gil.examples;
 
-import dev.gil.core.GilThread;
 import dev.gil.core.GilTrace;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
+import java.time.Duration;
 
 /**
  * Who held the lock, who waited, and for how long: two CPU-bound threads and one thread that answers messages
@@ -53,43 +50,6 @@ public final class TraceExample {
     }
 
     private static void run(GlobalInterpreterLock gil, long millis) throws InterruptedException {
-        long until = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        BlockingQueue<Integer> requests = new ArrayBlockingQueue<>(1);
-        BlockingQueue<Integer> replies = new ArrayBlockingQueue<>(1);
-        Thread[] cpu = new Thread[2];
-        for (int i = 0; i < cpu.length; i++) {
-            cpu[i] = new GilThread(gil, () -> {
-                while (System.nanoTime() < until) {
-                    Work.countdown(gil, 50);
-                }
-            }, "cpu-" + (i + 1));
-        }
-        Thread io = new GilThread(gil, () -> {
-            try {
-                for (;;) {
-                    Integer request = gil.allowThreads(() -> requests.poll(1, TimeUnit.SECONDS));
-                    if (request == null || request < 0) {
-                        return;
-                    }
-                    gil.allowThreads(() -> replies.put(request));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "io-echo");
-        io.start();
-        for (Thread thread : cpu) {
-            thread.start();
-        }
-        for (int message = 0; System.nanoTime() < until; message++) { // a client outside the lock
-            requests.put(message);
-            replies.take();
-            TimeUnit.MILLISECONDS.sleep(2); // think time between requests, as a real client has
-        }
-        requests.put(-1);
-        io.join();
-        for (Thread thread : cpu) {
-            thread.join();
-        }
+        EchoWorkload.run(gil, 2, Duration.ofMillis(millis), Duration.ofMillis(2));
     }
 }
