@@ -12,6 +12,7 @@ import java.util.Map;
  * The benchmarks' command line.
  *
  * <pre>
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar compare [--quick] [--peer PATH] [--out DIR]   # everything
  * java -jar gil-benchmarks/target/gil-benchmarks.jar core [--quick] [--peer PATH]   # gil-core vs CPython, one table
  * java -jar gil-benchmarks/target/gil-benchmarks.jar jmh [JMH options]              # the JMH microbenchmarks
  * </pre>
@@ -33,18 +34,65 @@ public final class Benchmarks {
         switch (command) {
             case "core" -> System.out.print(core(rest));
             case "multiprocess" -> System.out.print(multiprocess(rest));
+            case "compare" -> System.out.print(compare(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: gil-benchmarks core|multiprocess [--quick] [--peer PATH] | jmh [JMH options]");
+                System.err.println("usage: gil-benchmarks core|multiprocess|compare [--quick] [--peer PATH] "
+                        + "[--out DIR (compare)] | jmh [JMH options]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
         }
     }
 
-    static String core(String... args) throws Exception {
+    /**
+     * Everything in one run, one table: the core and multiprocess scenarios with the CPython peer, written to
+     * {@code --out DIR} (default {@code compare-report}) as {@code compare.md}, {@code samples.jsonl} (every sample)
+     * and {@code ratios.svg} (a bar chart of the ratios).
+     */
+    static String compare(String... args) throws Exception {
         boolean quick = Arrays.asList(args).contains("--quick");
+        PythonPeer peer = peer(args);
+        int outIndex = Arrays.asList(args).indexOf("--out");
+        Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "compare-report");
+        Report report = new Report();
+        core(report, quick, peer);
+        multiprocess(report, quick, peer);
+        String markdown = String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
+        java.nio.file.Files.createDirectories(out);
+        java.nio.file.Files.writeString(out.resolve("compare.md"), markdown);
+        java.nio.file.Files.writeString(out.resolve("samples.jsonl"), report.jsonLines());
+        java.nio.file.Files.writeString(out.resolve("ratios.svg"), report.svgChart("gil4j / baseline, same run"));
+        progress("wrote " + out.toAbsolutePath() + "/{compare.md,samples.jsonl,ratios.svg}");
+        return markdown;
+    }
+
+    private static PythonPeer peer(String... args) {
         int peerIndex = Arrays.asList(args).indexOf("--peer");
-        PythonPeer peer = new PythonPeer(peerIndex >= 0 ? Path.of(args[peerIndex + 1]) : DEFAULT_PEER);
+        return new PythonPeer(peerIndex >= 0 ? Path.of(args[peerIndex + 1]) : DEFAULT_PEER);
+    }
+
+    private static String machine(PythonPeer peer) {
+        return String.format(Locale.ROOT, "Machine: %d CPUs, Java %s, %s; CPython: %s",
+                Runtime.getRuntime().availableProcessors(), Runtime.version(),
+                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
+                peer.available() ? "gil_peer.py, same run" : peer.unavailableReason());
+    }
+
+    static String core(String... args) throws Exception {
+        PythonPeer peer = peer(args);
+        Report report = new Report();
+        core(report, Arrays.asList(args).contains("--quick"), peer);
+        return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
+    }
+
+    static String multiprocess(String... args) throws Exception {
+        PythonPeer peer = peer(args);
+        Report report = new Report();
+        multiprocess(report, Arrays.asList(args).contains("--quick"), peer);
+        return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
+    }
+
+    private static void core(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
         long cpuUnits = quick ? 20_000 : 300_000;
         Duration convoyDuration = quick ? Duration.ofMillis(200) : Duration.ofSeconds(1);
@@ -56,7 +104,6 @@ public final class Benchmarks {
         cpython.putAll(peer.run("cpu", "--reps", String.valueOf(quick ? 1 : 5), "--n", quick ? "2000000" : "20000000"));
         cpython.putAll(peer.run("convoy", "--duration", quick ? "0.2" : "1.0", "--reps", String.valueOf(convoyReps)));
 
-        Report report = new Report();
         progress("handoff round trips");
         Samples fair = new Samples(reps);
         Samples parkUnpark = new Samples(reps);
@@ -150,16 +197,9 @@ public final class Benchmarks {
                         cpython.getOrDefault("convoy.cpu1.rtt_p99", Double.NaN), "", Double.NaN, "reported", null);
             }
         }
-        return String.format(Locale.ROOT, "%n%s%nMachine: %d CPUs, Java %s, %s; CPython: %s%n",
-                report.markdown(), Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                System.getProperty("os.name") + " " + System.getProperty("os.arch"),
-                peer.available() ? "gil_peer.py, same run" : peer.unavailableReason());
     }
 
-    static String multiprocess(String... args) throws Exception {
-        boolean quick = Arrays.asList(args).contains("--quick");
-        int peerIndex = Arrays.asList(args).indexOf("--peer");
-        PythonPeer peer = new PythonPeer(peerIndex >= 0 ? Path.of(args[peerIndex + 1]) : DEFAULT_PEER);
+    private static void multiprocess(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
         progress("CPython peer: spawn and pipe (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
         Map<String, Double> cpython = new LinkedHashMap<>(peer.run("spawn", "--reps", quick ? "2" : "10"));
@@ -195,7 +235,6 @@ public final class Benchmarks {
             throughput.add(pipe[2]);
             dd.add(MultiprocessScenarios.ddMebibytesPerSecond(mebibytes));
         }
-        Report report = new Report();
         double cpythonSpawn = cpython.getOrDefault("spawn.spawn.start_join", Double.NaN);
         report.row("child JVM start+join, trivial task", "ms", start, cpythonSpawn,
                 "bare java -version " + Report.format(bare.median()) + " ms", start.median() / cpythonSpawn,
@@ -213,9 +252,6 @@ public final class Benchmarks {
                 "dd|dd " + Report.format(dd.median()) + " MiB/s (" + Report.format(throughput.median() / dd.median())
                         + "×)", throughput.median() / cpythonBytes, "≥ 1.0× CPython and ≥ 0.7× dd",
                 throughput.median() >= cpythonBytes && throughput.median() >= 0.7 * dd.median());
-        return String.format(Locale.ROOT, "%n%s%nMachine: %d CPUs, Java %s; CPython: %s%n", report.markdown(),
-                Runtime.getRuntime().availableProcessors(), Runtime.version(),
-                peer.available() ? "gil_peer.py, same run" : peer.unavailableReason());
     }
 
     private static void progress(String step) {

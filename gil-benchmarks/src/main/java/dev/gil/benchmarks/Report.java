@@ -4,9 +4,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
-/** One Markdown table: figure, unit, gil4j median [min–max], CPython median, baseline, ratio, target, met. */
+/**
+ * One report: rows of figure, unit, gil4j samples, CPython median, baseline, ratio, target and met, written as a
+ * Markdown table, as JSON lines (every sample), and as an SVG bar chart of the ratios.
+ */
 final class Report {
-    private final List<String> rows = new ArrayList<>();
+    /** One figure. {@code met} is null for a figure that is only reported. */
+    record Row(String figure, String unit, Samples ours, double cpython, String baseline, double ratio, String target,
+            Boolean met) {}
+
+    private final List<Row> rows = new ArrayList<>();
 
     static String format(double value) {
         if (Double.isNaN(value)) {
@@ -21,23 +28,94 @@ final class Report {
         return String.format(Locale.ROOT, "%.3f", value);
     }
 
-    /**
-     * Adds a row.
-     *
-     * @param target human-readable target, or "" for a figure that is only reported
-     * @param met null when there is no target
-     */
     void row(String figure, String unit, Samples ours, double cpython, String baseline, double ratio, String target,
             Boolean met) {
-        rows.add(String.join(" | ", "", figure, unit, ours.toString(), format(cpython), baseline, format(ratio),
-                target, met == null ? "" : met ? "yes" : "**no**", "").trim());
+        rows.add(new Row(figure, unit, ours, cpython, baseline, ratio, target, met));
+    }
+
+    List<Row> rows() {
+        return rows;
     }
 
     String markdown() {
         StringBuilder out = new StringBuilder();
         out.append("| figure | unit | gil4j median [min–max] | CPython median | baseline (same run) | ratio | target | met |\n");
         out.append("|---|---|---|---|---|---|---|---|\n");
-        rows.forEach(row -> out.append(row).append('\n'));
+        for (Row row : rows) {
+            out.append(String.join(" | ", "", cell(row.figure()), cell(row.unit()), row.ours().toString(),
+                    format(row.cpython()), cell(row.baseline()), format(row.ratio()), cell(row.target()),
+                    row.met() == null ? "" : row.met() ? "yes" : "**no**", "").trim()).append('\n');
+        }
         return out.toString();
+    }
+
+    /** A table cell: a pipe inside it would end the cell, so it is escaped as Markdown tables want. */
+    private static String cell(String text) {
+        return text.replace("|", "\\|");
+    }
+
+    /** One JSON object per line and row, with every sample. */
+    String jsonLines() {
+        StringBuilder out = new StringBuilder();
+        for (Row row : rows) {
+            out.append("{\"figure\":").append(string(row.figure())).append(",\"unit\":").append(string(row.unit()))
+                    .append(",\"samples\":").append(row.ours().json()).append(",\"median\":")
+                    .append(number(row.ours().medianOrNaN())).append(",\"cpython\":").append(number(row.cpython()))
+                    .append(",\"baseline\":").append(string(row.baseline())).append(",\"ratio\":")
+                    .append(number(row.ratio())).append(",\"target\":").append(string(row.target()))
+                    .append(",\"met\":").append(row.met() == null ? "null" : row.met().toString()).append("}\n");
+        }
+        return out.toString();
+    }
+
+    /** Horizontal bars of each ratio on a log scale, 1× marked; green met, red missed, grey reported only. */
+    String svgChart(String title) {
+        List<Row> withRatio = new ArrayList<>();
+        for (Row row : rows) {
+            if (!Double.isNaN(row.ratio()) && row.ratio() > 0) {
+                withRatio.add(row);
+            }
+        }
+        int labels = 420;
+        int plot = 560;
+        int bar = 18;
+        int height = 60 + withRatio.size() * (bar + 6) + 40;
+        double min = -3;
+        double max = 2; // 0.001x to 100x
+        StringBuilder out = new StringBuilder();
+        out.append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").append(labels + plot + 80)
+                .append("\" height=\"").append(height).append("\" font-family=\"sans-serif\" font-size=\"12\">\n")
+                .append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>\n<text x=\"10\" y=\"22\" font-size=\"15\"")
+                .append(" font-weight=\"bold\">").append(xml(title)).append("</text>\n");
+        double one = labels + plot * (0 - min) / (max - min);
+        int y = 44;
+        for (Row row : withRatio) {
+            double position = Math.max(min, Math.min(max, Math.log10(row.ratio())));
+            double x = labels + plot * (position - min) / (max - min);
+            String colour = row.met() == null ? "#9e9e9e" : row.met() ? "#2e7d32" : "#e53935";
+            out.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" text-anchor=\"end\">%s</text>%n", labels - 8,
+                    y + 13, xml(row.figure())));
+            out.append(String.format(Locale.ROOT, "<rect x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\" fill=\"%s\">"
+                    + "<title>%s</title></rect>%n", Math.min(one, x), y, Math.max(1, Math.abs(x - one)), bar, colour,
+                    xml(format(row.ratio()) + "x, target " + row.target())));
+            out.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\">%sx</text>%n", Math.max(one, x) + 4,
+                    y + 13, xml(format(row.ratio()))));
+            y += bar + 6;
+        }
+        out.append(String.format(Locale.ROOT, "<line x1=\"%.1f\" y1=\"36\" x2=\"%.1f\" y2=\"%d\" stroke=\"black\"/>"
+                + "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">1x</text>%n", one, one, y, one, y + 16));
+        return out.append("</svg>\n").toString();
+    }
+
+    private static String number(double value) {
+        return Double.isNaN(value) || Double.isInfinite(value) ? "null" : String.format(Locale.ROOT, "%s", value);
+    }
+
+    private static String string(String value) {
+        return "\"" + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
+    }
+
+    private static String xml(String value) {
+        return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 }

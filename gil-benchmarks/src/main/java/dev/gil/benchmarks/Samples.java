@@ -39,6 +39,20 @@ final class Samples {
         return sorted;
     }
 
+    /** The median, or NaN when there are no samples. */
+    double medianOrNaN() {
+        return count == 0 ? Double.NaN : median();
+    }
+
+    /** The samples as a JSON array. */
+    String json() {
+        StringBuilder out = new StringBuilder("[");
+        for (int i = 0; i < count; i++) {
+            out.append(i == 0 ? "" : ",").append(values[i]);
+        }
+        return out.append(']').toString();
+    }
+
     @Override
     public String toString() {
         return count == 0 ? "n/a" : Report.format(median()) + " [" + Report.format(min()) + "–" + Report.format(max()) + "]";

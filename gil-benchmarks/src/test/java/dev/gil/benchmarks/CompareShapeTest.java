@@ -1,0 +1,48 @@
+package dev.gil.benchmarks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.xml.parsers.DocumentBuilderFactory;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code compare --quick}: the report's shape (never its numbers, which belong to the machine). */
+class CompareShapeTest {
+
+    @Test
+    void compareWritesATableJsonLinesAndAChart(@TempDir Path dir) throws Exception {
+        // No CPython here, on purpose: the table must say so rather than fail.
+        String markdown = Benchmarks.compare("--quick", "--peer", dir.resolve("no-peer.py").toString(),
+                "--out", dir.toString());
+
+        assertThat(markdown).contains("| figure | unit | gil4j median [min–max] | CPython median | baseline (same run) |"
+                + " ratio | target | met |", "fair() handoff round trip p50", "convoy RTT p50, ioPriority()",
+                "child JVM start+join", "start-to-running, warmStart(true)", "sendBytes 1 MiB messages",
+                "no CPython peer script at");
+        List<String> rows = markdown.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| figure"))
+                .toList();
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(20).allSatisfy(row ->
+                assertThat(row.replace("\\|", "").chars().filter(c -> c == '|').count()).as("columns of %s", row)
+                        .isEqualTo(9));
+
+        List<String> lines = Files.readAllLines(dir.resolve("samples.jsonl"));
+        assertThat(lines).hasSize(rows.size());
+        ObjectMapper json = new ObjectMapper();
+        for (String line : lines) {
+            JsonNode row = json.readTree(line);
+            assertThat(row.get("figure").asText()).isNotBlank();
+            assertThat(row.get("samples").isArray()).isTrue();
+            assertThat(row.has("ratio") && row.has("target") && row.has("met")).isTrue();
+        }
+
+        int bars = DocumentBuilderFactory.newInstance().newDocumentBuilder().parse(dir.resolve("ratios.svg").toFile())
+                .getElementsByTagName("rect").getLength() - 1; // less the background
+        assertThat(bars).as("one bar per row with a ratio").isPositive().isLessThanOrEqualTo(rows.size());
+        assertThat(Files.readString(dir.resolve("compare.md"))).isEqualTo(markdown);
+    }
+}
