@@ -23,6 +23,11 @@ public final class GilExamples implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** Creates the top-level command; {@link #commandLine()} adds the subcommands. */
+    public GilExamples() {
+        // picocli instantiates it
+    }
+
     /**
      * Runs the command line.
      *

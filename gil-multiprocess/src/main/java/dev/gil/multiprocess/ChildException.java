@@ -9,7 +9,7 @@ package dev.gil.multiprocess;
  * child.failure().ifPresent(e -> System.err.println("child failed: " + e));
  * }</pre>
  */
-public class ChildException extends RuntimeException {
+public final class ChildException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
     /** The class name of the child's exception. */

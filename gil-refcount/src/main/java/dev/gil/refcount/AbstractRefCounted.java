@@ -60,6 +60,7 @@ public abstract class AbstractRefCounted implements RefCounted {
      *
      * @param mode how the count is kept thread-safe
      */
+    @SuppressWarnings("this-escape") // see the private constructor
     protected AbstractRefCounted(RefCountMode mode) {
         this(mode, mode == RefCountMode.GIL ? RefCountMode.defaultInterpreterLock() : null);
     }
@@ -70,10 +71,14 @@ public abstract class AbstractRefCounted implements RefCounted {
      *
      * @param gil the lock that guards the count
      */
+    @SuppressWarnings("this-escape") // see the private constructor
     protected AbstractRefCounted(GlobalInterpreterLock gil) {
         this(RefCountMode.GIL, Objects.requireNonNull(gil, "gil"));
     }
 
+    // `this` escapes on purpose, and safely: the leak detector keeps only a phantom reference (it never calls the
+    // object), and the callback is run only when counts merge, after construction. (javac 21+ warns; 17 ignores the key.)
+    @SuppressWarnings("this-escape")
     private AbstractRefCounted(RefCountMode mode, GlobalInterpreterLock gil) {
         this.mode = Objects.requireNonNull(mode, "mode");
         this.count = newCount(mode, gil, this::freeAfterQueuedMerge);
