@@ -133,14 +133,14 @@ public final class RaceConditionExample {
         write(0);
         List<Thread> workers = new ArrayList<>();
         // Plain threads start together, or the first could finish before the last one starts and nothing would race.
-        // (GilThreads start holding the lock, so they need no barrier: they take turns anyway.)
-        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        // They spin rather than park: a parked thread can wake later than another's whole loop takes. (GilThreads
+        // start holding the lock, so they need no rendezvous: they take turns anyway.)
+        java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
         Runnable together = () -> {
-            try {
-                go.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
+            arrived.incrementAndGet();
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
+            while (arrived.get() < threads && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
             }
             body.run();
         };
@@ -148,7 +148,6 @@ public final class RaceConditionExample {
             workers.add(gil == null ? new Thread(together, "racer-" + t) : new GilThread(gil, body, "racer-" + t));
         }
         workers.forEach(Thread::start);
-        go.countDown();
         for (Thread worker : workers) {
             worker.join();
         }

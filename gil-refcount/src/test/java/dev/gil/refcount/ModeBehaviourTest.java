@@ -8,8 +8,8 @@ import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import dev.gil.refcount.internal.BiasedCount;
 import java.time.Duration;
-import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
@@ -22,14 +22,16 @@ class ModeBehaviourTest {
      */
     private static int race(GlobalInterpreterLock gilOrNull, int perThread) throws Exception {
         Counted object = new Counted(RefCountMode.UNSYNCHRONIZED);
-        CyclicBarrier start = new CyclicBarrier(2);
+        // A spinning start: a thread parked on a barrier can wake later than the other's whole loop takes, and then
+        // the two never overlap and nothing can race.
+        AtomicInteger arrived = new AtomicInteger();
         Thread[] threads = new Thread[2];
         for (int t = 0; t < 2; t++) {
             threads[t] = new Thread(() -> {
-                try {
-                    start.await(10, TimeUnit.SECONDS);
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
+                arrived.incrementAndGet();
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+                while (arrived.get() < 2 && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
                 }
                 if (gilOrNull != null) {
                     gilOrNull.acquire();
