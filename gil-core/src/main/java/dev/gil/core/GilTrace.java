@@ -43,10 +43,6 @@ public final class GilTrace implements AutoCloseable {
         this.buffer = buffer;
     }
 
-    TraceBuffer buffer() {
-        return buffer;
-    }
-
     /** Stops recording; the lock runs untraced again. Stopping again does nothing. */
     public void stop() {
         buffer.stop();

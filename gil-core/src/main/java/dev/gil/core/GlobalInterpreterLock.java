@@ -190,11 +190,7 @@ public final class GlobalInterpreterLock {
      */
     public void acquire() {
         Thread me = Thread.currentThread();
-        if (owner == me) {
-            addHold();
-        } else if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
-            onAcquired(me, 1);
-        } else {
+        if (!tryFastAcquire(me)) {
             acquireQueued(me, 1, false, false, NO_DEADLINE);
         }
     }
@@ -211,11 +207,7 @@ public final class GlobalInterpreterLock {
         if (Thread.interrupted()) {
             throw new InterruptedException("interrupted before acquiring the lock '" + name + "'");
         }
-        if (owner == me) {
-            addHold();
-        } else if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
-            onAcquired(me, 1);
-        } else if (!acquireQueued(me, 1, false, true, NO_DEADLINE)) {
+        if (!tryFastAcquire(me) && !acquireQueued(me, 1, false, true, NO_DEADLINE)) {
             throw new InterruptedException("interrupted while waiting for the lock '" + name + "'");
         }
     }
@@ -241,12 +233,7 @@ public final class GlobalInterpreterLock {
     public boolean tryAcquire(Duration timeout) {
         Objects.requireNonNull(timeout, "timeout");
         Thread me = Thread.currentThread();
-        if (owner == me) {
-            addHold();
-            return true;
-        }
-        if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
-            onAcquired(me, 1);
+        if (tryFastAcquire(me)) {
             return true;
         }
         long nanos = Math.max(0, Nanos.saturated(timeout));
@@ -555,6 +542,19 @@ public final class GlobalInterpreterLock {
 
     // ---------------------------------------------------------------------------------------------------------
     // Slow paths
+
+    /** The fast paths of every acquisition: a reentrant hold, or a free lock nobody waits for. */
+    private boolean tryFastAcquire(Thread me) {
+        if (owner == me) {
+            addHold();
+            return true;
+        }
+        if (waiting == 0 && OWNER.compareAndSet(this, null, me)) {
+            onAcquired(me, 1);
+            return true;
+        }
+        return false;
+    }
 
     private void addHold() {
         if (holds == Integer.MAX_VALUE) {

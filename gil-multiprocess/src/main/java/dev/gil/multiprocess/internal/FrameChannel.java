@@ -142,10 +142,6 @@ public final class FrameChannel implements AutoCloseable {
         return channel.isOpen();
     }
 
-    public SocketChannel channel() {
-        return channel;
-    }
-
     @Override
     public void close() throws IOException {
         channel.close();
