@@ -133,15 +133,10 @@ public final class RaceConditionExample {
         write(0);
         List<Thread> workers = new ArrayList<>();
         // Plain threads start together, or the first could finish before the last one starts and nothing would race.
-        // They spin rather than park: a parked thread can wake later than another's whole loop takes. (GilThreads
-        // start holding the lock, so they need no rendezvous: they take turns anyway.)
+        // (GilThreads start holding the lock, so they need no rendezvous: they take turns anyway.)
         java.util.concurrent.atomic.AtomicInteger arrived = new java.util.concurrent.atomic.AtomicInteger();
         Runnable together = () -> {
-            arrived.incrementAndGet();
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
-            while (arrived.get() < threads && System.nanoTime() < deadline) {
-                Thread.onSpinWait();
-            }
+            StartTogether.arriveAndWait(arrived, threads);
             body.run();
         };
         for (int t = 0; t < threads; t++) {

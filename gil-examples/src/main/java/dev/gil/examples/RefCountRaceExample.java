@@ -77,14 +77,12 @@ public final class RefCountRaceExample {
                 try {
                     for (int i = 0; i < count; i++) {
                         // Both threads start on object i together and work on it at the same time: a race can only
-                        // happen while both change the same count. A spinning rendezvous, because a parked thread
-                        // wakes tens of microseconds late, about as long as the work. Under the GIL, spin without it.
+                        // happen while both change the same count (see StartTogether). Under the GIL, wait without it.
                         int arrived = 2 * (i + 1);
-                        arrivals.incrementAndGet();
                         if (underGil) {
-                            gil.allowThreads(() -> awaitArrivals(arrivals, arrived));
+                            gil.allowThreads(() -> StartTogether.arriveAndWait(arrivals, arrived));
                         } else {
-                            awaitArrivals(arrivals, arrived);
+                            StartTogether.arriveAndWait(arrivals, arrived);
                         }
                         long begin = System.nanoTime();
                         Rc<int[]> rc = objects.get(i);
@@ -140,16 +138,6 @@ public final class RefCountRaceExample {
         }
         int leaked = count - freed.get();
         return new Row(mode.name(), count, leaked, early, elapsed.sum() / (double) Math.max(1, pairsDone.sum()));
-    }
-
-    private static void awaitArrivals(AtomicInteger arrivals, int expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (arrivals.get() < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("the other thread did not arrive within 10 s");
-            }
-            Thread.onSpinWait();
-        }
     }
 
     /**
