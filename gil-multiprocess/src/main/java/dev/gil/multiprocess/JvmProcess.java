@@ -3,6 +3,7 @@ package dev.gil.multiprocess;
 import static com.google.common.base.Preconditions.checkState;
 
 import dev.gil.multiprocess.internal.ChildLauncher;
+import dev.gil.multiprocess.internal.ChildTask;
 import dev.gil.multiprocess.internal.ControlProtocol;
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.SerialCodec;
@@ -66,6 +67,8 @@ public final class JvmProcess implements AutoCloseable {
     private final Map<String, String> environment;
     private final Path workingDirectory;
     private final boolean warmStart;
+    private final ControlListener controlListener;
+    private final String outputPrefix;
 
     /** Guarded by {@code this}. */
     private State state = State.NEW;
@@ -103,6 +106,36 @@ public final class JvmProcess implements AutoCloseable {
         this.environment = Map.copyOf(builder.environment);
         this.workingDirectory = builder.workingDirectory;
         this.warmStart = builder.warmStart;
+        this.controlListener = builder.controlListener;
+        this.outputPrefix = builder.outputPrefix;
+    }
+
+    /**
+     * Receives the control frames a {@link ChildTask} target sends beyond the usual outcome, and the end of the
+     * channel. Called on the child's control thread.
+     */
+    interface ControlListener {
+        void frame(FrameChannel.Frame frame);
+
+        void closed();
+    }
+
+    /** A builder for a child running a task that talks over the control channel itself (a pool worker). */
+    static Builder builder(ChildTask target, ControlListener listener, String outputPrefix) {
+        Builder builder = new Builder(target);
+        builder.controlListener = Objects.requireNonNull(listener, "listener");
+        builder.outputPrefix = outputPrefix;
+        return builder;
+    }
+
+    /** Sends a frame to a started child's {@link ChildTask}. */
+    void sendControl(byte kind, byte[] payload) throws IOException {
+        launched.control().send(kind, payload, 0, payload.length);
+    }
+
+    /** Sends frames to a started child's {@link ChildTask} in one write. */
+    void sendControl(byte[] kinds, byte[][] payloads, int count) throws IOException {
+        launched.control().sendAll(kinds, payloads, count);
     }
 
     /**
@@ -161,9 +194,13 @@ public final class JvmProcess implements AutoCloseable {
         try {
             launched = warmStart ? WarmStandby.take(name)
                     : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory);
+            launched.outputPrefix().set(outputPrefix);
             if (launched.control() == null) {
                 failure = new IllegalStateException(name + ": the child JVM exited before it could run the target"
                         + " (see its output above)");
+                if (controlListener != null) {
+                    controlListener.closed();
+                }
             } else {
                 launched.control().send(ControlProtocol.TASK, task, 0, task.length);
                 reader = new Thread(this::readOutcome, name + "-control");
@@ -188,7 +225,13 @@ public final class JvmProcess implements AutoCloseable {
                     case ControlProtocol.FAILURE -> failure = decodeFailure(frame.payload());
                     case ControlProtocol.SIGNAL -> signalled = true;
                     case ControlProtocol.EXITING -> saidGoodbye = true;
-                    default -> logger.warn("{}: unknown control frame kind {}", name, frame.kind());
+                    default -> {
+                        if (controlListener != null) {
+                            controlListener.frame(frame);
+                        } else {
+                            logger.warn("{}: unknown control frame kind {}", name, frame.kind());
+                        }
+                    }
                 }
             }
         } catch (IOException endOfChild) {
@@ -198,6 +241,9 @@ public final class JvmProcess implements AutoCloseable {
                 control.close();
             } catch (IOException ignored) {
                 // closing
+            }
+            if (controlListener != null) {
+                controlListener.closed();
             }
         }
     }
@@ -454,6 +500,8 @@ public final class JvmProcess implements AutoCloseable {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Path workingDirectory;
         private boolean warmStart;
+        private ControlListener controlListener;
+        private String outputPrefix = "";
 
         private Builder(Object target) {
             this.target = Objects.requireNonNull(target, "target");

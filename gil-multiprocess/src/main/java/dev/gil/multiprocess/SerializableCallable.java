@@ -1,6 +1,7 @@
 package dev.gil.multiprocess;
 
 import java.io.Serializable;
+import java.util.concurrent.Callable;
 
 /**
  * Work with a result that can cross into a child JVM; the result must be serializable too.
@@ -15,7 +16,7 @@ import java.io.Serializable;
  * @param <T> the result type
  */
 @FunctionalInterface
-public interface SerializableCallable<T> extends Serializable {
+public interface SerializableCallable<T> extends Callable<T>, Serializable {
 
     /**
      * Does the work.
@@ -23,5 +24,6 @@ public interface SerializableCallable<T> extends Serializable {
      * @return the result, sent back to the parent
      * @throws Exception anything; it becomes the child's {@link JvmProcess#failure()} and exit code 1
      */
+    @Override
     T call() throws Exception;
 }

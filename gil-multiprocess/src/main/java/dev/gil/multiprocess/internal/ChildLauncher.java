@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /** Starts a child JVM running {@link ChildMain} and meets it on a private control socket. */
@@ -31,7 +32,8 @@ public final class ChildLauncher {
     private ChildLauncher() {}
 
     /** A started child: the process, its control channel (null if it died before connecting) and its output pumps. */
-    public record Launched(Process process, FrameChannel control, List<Thread> outputPumps, OutputStream stdin) {}
+    public record Launched(Process process, FrameChannel control, List<Thread> outputPumps, OutputStream stdin,
+            AtomicReference<String> outputPrefix) {}
 
     /** Tells a child it was started ahead of time, to wait for a warm start. */
     static final String STANDBY_FLAG = "--standby";
@@ -71,11 +73,12 @@ public final class ChildLauncher {
             } catch (IOException exitedAlready) {
                 // A JVM that refused its options is gone before reading its stdin; awaitChild reports it.
             }
+            AtomicReference<String> prefix = new AtomicReference<>("");
             List<Thread> pumps = List.of(
-                    pump(process.getInputStream(), () -> System.out, name + "-stdout"),
-                    pump(process.getErrorStream(), () -> System.err, name + "-stderr"));
+                    pump(process.getInputStream(), () -> System.out, prefix, name + "-stdout"),
+                    pump(process.getErrorStream(), () -> System.err, prefix, name + "-stderr"));
             SocketChannel channel = awaitChild(server, process, token);
-            return new Launched(process, channel == null ? null : new FrameChannel(channel), pumps, stdin);
+            return new Launched(process, channel == null ? null : new FrameChannel(channel), pumps, stdin, prefix);
         } finally {
             PrivateSockets.delete(socket);
         }
@@ -112,13 +115,15 @@ public final class ChildLauncher {
 
     /**
      * Copies the child's output to ours line by line. The target stream is looked up for every line, so a test that
-     * replaces {@code System.out} sees the child's output too.
+     * replaces {@code System.out} sees the child's output too. Each line starts with the prefix (empty unless set, as
+     * for pool workers, whose lines name the worker).
      */
-    private static Thread pump(InputStream from, Supplier<PrintStream> to, String name) {
+    private static Thread pump(InputStream from, Supplier<PrintStream> to, AtomicReference<String> prefix,
+            String name) {
         Thread thread = new Thread(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
                 for (String line; (line = lines.readLine()) != null; ) {
-                    to.get().println(line);
+                    to.get().println(prefix.get() + line);
                 }
             } catch (IOException closed) {
                 // the child is gone

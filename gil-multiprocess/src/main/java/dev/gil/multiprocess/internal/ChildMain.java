@@ -34,7 +34,8 @@ public final class ChildMain {
         FrameChannel.Frame task = control.receive();
         int status;
         try {
-            Object result = run(SerialCodec.deserialize(task.payload()));
+            Object target = SerialCodec.deserialize(task.payload());
+            Object result = target instanceof ChildTask ? ((ChildTask) target).run(control) : run(target);
             byte[] bytes = serializeResult(result);
             control.send(ControlProtocol.RESULT, bytes, 0, bytes.length);
             status = 0;
@@ -85,7 +86,7 @@ public final class ChildMain {
     }
 
     /** The exception itself if it crosses, else a {@link ChildException} with its class name, message and trace. */
-    static byte[] serializeFailure(Throwable failure) {
+    public static byte[] serializeFailure(Throwable failure) {
         try {
             byte[] bytes = SerialCodec.serialize(failure);
             SerialCodec.deserialize(bytes); // the parent must be able to read it back too

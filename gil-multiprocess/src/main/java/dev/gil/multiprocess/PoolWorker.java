@@ -1,0 +1,93 @@
+package dev.gil.multiprocess;
+
+import dev.gil.multiprocess.internal.FrameChannel;
+import dev.gil.multiprocess.internal.PoolProtocol;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.Condition;
+
+/**
+ * The parent's side of one pool worker: its child JVM, the chunks sent to it and not yet answered (in the order it
+ * runs them), and how many more it may be sent. Fields marked "guarded" are guarded by the pool's lock.
+ */
+final class PoolWorker implements JvmProcess.ControlListener {
+    /** Chunks in flight when nothing is known yet of how long a chunk takes. */
+    static final int MIN_WINDOW = 2;
+    /** The most chunks in flight to one worker. */
+    static final int MAX_WINDOW = 64;
+    /** How much work to keep queued at a worker, in its own compute time: enough to hide a round trip. */
+    private static final long QUEUED_WORK_NANOS = 200_000;
+
+    final String name;
+    /** Set once, before the worker starts. */
+    volatile JvmProcess process;
+    final ProcessPool pool;
+    final CountDownLatch ready = new CountDownLatch(1);
+    volatile boolean readyReported;
+    /** Signalled when this worker may be sent more. */
+    final Condition canSend;
+    /** Guarded. The oldest is the one the worker is running. */
+    final ArrayDeque<PoolJob.Chunk> inFlight = new ArrayDeque<>();
+    /** Guarded. */
+    int chunksSent;
+    /** Guarded: no more chunks go to it; it is sent STOP after its last one. */
+    boolean retiring;
+    /** Guarded: it left the pool (ended, or died). */
+    boolean gone;
+    /** Guarded: a successor was (or is being) started. */
+    boolean replaced;
+    /** Guarded: an exponentially weighted mean of its compute time per chunk, or -1 before the first. */
+    private long meanChunkNanos = -1;
+    /** Functions this worker has been sent, kept in step with its own cache. Used by the feeder thread only. */
+    final Map<Integer, Boolean> knownFunctions = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Integer, Boolean> eldest) {
+            return size() > PoolProtocol.FUNCTION_CACHE;
+        }
+    };
+
+    PoolWorker(ProcessPool pool, String name, Condition canSend) {
+        this.pool = pool;
+        this.name = name;
+        this.canSend = canSend;
+    }
+
+    /** Guarded. How many chunks may be in flight: enough queued work to cover a round trip, within bounds. */
+    int window() {
+        if (meanChunkNanos < 0) {
+            return MIN_WINDOW;
+        }
+        long window = 1 + QUEUED_WORK_NANOS / Math.max(1, meanChunkNanos);
+        return (int) Math.max(MIN_WINDOW, Math.min(MAX_WINDOW, window));
+    }
+
+    /** Guarded. */
+    void recordComputeTime(long nanos) {
+        meanChunkNanos = meanChunkNanos < 0 ? nanos : meanChunkNanos + (nanos - meanChunkNanos) / 8;
+    }
+
+    @Override
+    public void frame(FrameChannel.Frame frame) {
+        if (frame.kind() == PoolProtocol.READY) {
+            readyReported = true;
+            ready.countDown();
+        } else {
+            pool.answered(this, frame);
+        }
+    }
+
+    @Override
+    public void closed() {
+        ready.countDown();
+        pool.workerEnded(this);
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}
