@@ -14,6 +14,7 @@ import java.util.Map;
  * <pre>
  * java -jar gil-benchmarks/target/gil-benchmarks.jar compare [--quick] [--peer PATH] [--out DIR]   # everything
  * java -jar gil-benchmarks/target/gil-benchmarks.jar core [--quick] [--peer PATH]   # gil-core vs CPython, one table
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar pool [--quick] [--peer PATH]   # ProcessPool vs CPython Pool(2)
  * java -jar gil-benchmarks/target/gil-benchmarks.jar jmh [JMH options]              # the JMH microbenchmarks
  * </pre>
  */
@@ -34,10 +35,11 @@ public final class Benchmarks {
         switch (command) {
             case "core" -> System.out.print(core(rest));
             case "multiprocess" -> System.out.print(multiprocess(rest));
+            case "pool" -> System.out.print(pool(rest));
             case "compare" -> System.out.print(compare(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: gil-benchmarks core|multiprocess|compare [--quick] [--peer PATH] "
+                System.err.println("usage: gil-benchmarks core|multiprocess|pool|compare [--quick] [--peer PATH] "
                         + "[--out DIR (compare)] | jmh [JMH options]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
@@ -57,6 +59,7 @@ public final class Benchmarks {
         Report report = new Report();
         core(report, quick, peer);
         multiprocess(report, quick, peer);
+        pool(report, quick, peer);
         String markdown = String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
         java.nio.file.Files.createDirectories(out);
         java.nio.file.Files.writeString(out.resolve("compare.md"), markdown);
@@ -89,6 +92,13 @@ public final class Benchmarks {
         PythonPeer peer = peer(args);
         Report report = new Report();
         multiprocess(report, Arrays.asList(args).contains("--quick"), peer);
+        return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
+    }
+
+    static String pool(String... args) throws Exception {
+        PythonPeer peer = peer(args);
+        Report report = new Report();
+        pool(report, Arrays.asList(args).contains("--quick"), peer);
         return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
     }
 
@@ -252,6 +262,30 @@ public final class Benchmarks {
                 "dd|dd " + Report.format(dd.median()) + " MiB/s (" + Report.format(throughput.median() / dd.median())
                         + "×)", throughput.median() / cpythonBytes, "≥ 1.0× CPython and ≥ 0.7× dd",
                 throughput.median() >= cpythonBytes && throughput.median() >= 0.7 * dd.median());
+    }
+
+    private static void pool(Report report, boolean quick, PythonPeer peer) throws Exception {
+        int reps = quick ? 1 : 5;
+        progress("CPython peer: pool (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
+        Map<String, Double> cpython = new LinkedHashMap<>(peer.run("pool", "--reps", String.valueOf(reps)));
+        progress("ProcessPool(2): map of x*x over 20,000 ints, and CPU-bound work in 8 chunks");
+        Samples trivial = new Samples(reps * 3);
+        Samples one = new Samples(reps);
+        Samples speedup = new Samples(reps);
+        for (PoolScenarios.Figures figures : PoolScenarios.run(reps, quick ? 5_000_000 : 50_000_000)) {
+            figures.defaultChunksize().forEach(trivial::add);
+            one.add(figures.chunksize1());
+            speedup.add(figures.cpuSpeedup());
+        }
+        double cpythonTrivial = cpython.getOrDefault("pool.map_trivial.chunksize_default", Double.NaN);
+        report.row("pool map x*x, 20k ints, default chunksize, 2 workers", "tasks/s", trivial, cpythonTrivial, "",
+                trivial.median() / cpythonTrivial, "≥ 1.0× CPython", trivial.median() >= cpythonTrivial);
+        double cpythonOne = cpython.getOrDefault("pool.map_trivial.chunksize_1", Double.NaN);
+        report.row("pool map x*x, 20k ints, chunksize 1, 2 workers", "tasks/s", one, cpythonOne, "",
+                one.median() / cpythonOne, "≥ 1.0× CPython", one.median() >= cpythonOne);
+        double cpythonSpeedup = cpython.getOrDefault("pool.cpu_count.speedup", Double.NaN);
+        report.row("pool CPU-bound 8 chunks on 2 workers / 1 thread", "× speed", speedup, cpythonSpeedup,
+                "2 cores: ideal 2", speedup.median() / 2, "≥ 1.8×", speedup.median() >= 1.8);
     }
 
     private static void progress(String step) {

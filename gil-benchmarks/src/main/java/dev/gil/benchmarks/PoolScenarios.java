@@ -1,0 +1,83 @@
+package dev.gil.benchmarks;
+
+import dev.gil.multiprocess.ProcessPool;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+
+/**
+ * CPython's {@code pool} bench on the JVM: {@code Pool(2).map(square, range(20000))} with the default chunk size and
+ * with chunk size 1, in tasks per second, and CPU-bound work in 8 chunks on 2 workers against the same chunks run
+ * one after another in this JVM. As in the peer, the pool is started (and warmed up) before anything is timed.
+ */
+final class PoolScenarios {
+    static final int TASKS = 20_000;
+    static final int WORKERS = 2;
+    static final int CHUNKS = 8;
+
+    private PoolScenarios() {}
+
+    /** One repetition's figures: tasks/s with the default chunk size (best of three maps), with chunk size 1; speedup. */
+    record Figures(List<Double> defaultChunksize, double chunksize1, double cpuSpeedup) {}
+
+    static int square(int x) {
+        return x * x;
+    }
+
+    /** CPU-bound work the JIT cannot remove: {@code n} rounds of xorshift, its result returned. */
+    static long countdown(long n) {
+        long x = n | 1;
+        for (long i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        return x;
+    }
+
+    static List<Figures> run(int reps, long cpuRoundsPerChunk) {
+        List<Integer> input = IntStream.range(0, TASKS).boxed().collect(Collectors.toList());
+        List<Long> chunks = Collections.nCopies(CHUNKS, cpuRoundsPerChunk);
+        List<Figures> figures = new ArrayList<>();
+        try (ProcessPool pool = ProcessPool.create(WORKERS)) {
+            for (int i = 0; i < 20; i++) { // warm-up: the workers' JIT compiles the path, as CPython's warm-up starts them
+                pool.map(PoolScenarios::square, input);
+                pool.map(PoolScenarios::square, input.subList(0, 2000), 1);
+            }
+            pool.map(PoolScenarios::countdown, Collections.nCopies(CHUNKS, cpuRoundsPerChunk / 10));
+            for (int rep = 0; rep < reps; rep++) {
+                List<Double> trivial = new ArrayList<>();
+                for (int i = 0; i < 3; i++) {
+                    long start = System.nanoTime();
+                    List<Integer> squares = pool.map(PoolScenarios::square, input);
+                    trivial.add(TASKS / ((System.nanoTime() - start) / 1e9));
+                    check(squares.get(TASKS - 1) == (TASKS - 1) * (TASKS - 1));
+                }
+                long start = System.nanoTime();
+                pool.map(PoolScenarios::square, input, 1);
+                double one = TASKS / ((System.nanoTime() - start) / 1e9);
+                start = System.nanoTime();
+                long sequentialSum = 0;
+                for (long chunk : chunks) {
+                    sequentialSum += countdown(chunk);
+                }
+                double sequential = System.nanoTime() - start;
+                start = System.nanoTime();
+                long parallelSum = pool.map(PoolScenarios::countdown, chunks).stream().mapToLong(Long::longValue)
+                        .sum();
+                double parallel = System.nanoTime() - start;
+                check(sequentialSum == parallelSum);
+                figures.add(new Figures(trivial, one, sequential / parallel));
+            }
+        }
+        return figures;
+    }
+
+    private static void check(boolean condition) {
+        if (!condition) {
+            throw new IllegalStateException("the pool computed a wrong result");
+        }
+    }
+}
