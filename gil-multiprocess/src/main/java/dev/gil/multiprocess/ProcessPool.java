@@ -1045,6 +1045,8 @@ public final class ProcessPool implements TaskPool {
     static final class TaskFuture<R> extends CompletableFuture<R> {
         private final PoolJob job;
         private final ProcessPool pool;
+        /** The task as the executor's caller submitted it, for {@link ProcessPoolExecutor#shutdownNow()}. */
+        volatile Object original;
 
         TaskFuture(PoolJob job, ProcessPool pool) {
             this.job = job;
