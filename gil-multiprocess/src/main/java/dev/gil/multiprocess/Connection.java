@@ -12,14 +12,11 @@ import java.io.ObjectStreamException;
 import java.io.Serializable;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
@@ -312,7 +309,7 @@ public final class Connection implements Closeable, Serializable {
                     continue;
                 }
                 candidate.configureBlocking(true);
-                if (presentsToken(candidate)) {
+                if (PrivateSockets.presentsToken(candidate, token)) {
                     return candidate;
                 }
                 candidate.close(); // not our peer
@@ -322,15 +319,6 @@ public final class Connection implements Closeable, Serializable {
                 + TimeUnit.NANOSECONDS.toSeconds(RENDEZVOUS_TIMEOUT_NANOS) + " s");
     }
 
-    private boolean presentsToken(SocketChannel candidate) throws IOException {
-        ByteBuffer presented = ByteBuffer.allocate(token.length());
-        while (presented.hasRemaining()) {
-            if (candidate.read(presented) < 0) {
-                return false;
-            }
-        }
-        return MessageDigest.isEqual(presented.array(), token.getBytes(StandardCharsets.US_ASCII));
-    }
 
     private SocketChannel connectToPeer() throws IOException {
         long deadline = System.nanoTime() + RENDEZVOUS_TIMEOUT_NANOS;
@@ -338,10 +326,7 @@ public final class Connection implements Closeable, Serializable {
         for (;;) {
             try {
                 SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-                ByteBuffer presented = ByteBuffer.wrap(token.getBytes(StandardCharsets.US_ASCII));
-                while (presented.hasRemaining()) {
-                    channel.write(presented);
-                }
+                PrivateSockets.presentToken(channel, token);
                 return channel;
             } catch (IOException notListeningYet) {
                 if (System.nanoTime() - deadline > 0) {

@@ -2,9 +2,13 @@ package dev.gil.multiprocess.internal;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
 
@@ -33,6 +37,25 @@ public final class PrivateSockets {
         byte[] bytes = new byte[16];
         random.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Sends the token on a freshly connected channel: the first thing a connecting process says. */
+    public static void presentToken(SocketChannel channel, String token) throws IOException {
+        ByteBuffer presented = ByteBuffer.wrap(token.getBytes(StandardCharsets.US_ASCII));
+        while (presented.hasRemaining()) {
+            channel.write(presented);
+        }
+    }
+
+    /** Reads what a connecting process presents and tells whether it is {@code token}, in constant time. */
+    public static boolean presentsToken(SocketChannel candidate, String token) throws IOException {
+        ByteBuffer presented = ByteBuffer.allocate(token.length());
+        while (presented.hasRemaining()) {
+            if (candidate.read(presented) < 0) {
+                return false;
+            }
+        }
+        return MessageDigest.isEqual(presented.array(), token.getBytes(StandardCharsets.US_ASCII));
     }
 
     /** Removes the socket file and its private directory, quietly. */
