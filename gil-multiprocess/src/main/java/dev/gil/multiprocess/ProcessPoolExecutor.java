@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -266,7 +267,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
      * Stops now: withdraws the tasks no worker started and returns them, then kills the workers; tasks that were
      * running fail with {@link CancellationException}.
      *
-     * @return the tasks that never started, as submitted
+     * @return the tasks that never started, each as a {@link FutureTask} that runs it in this JVM if run
      */
     @Override
     public List<Runnable> shutdownNow() {
@@ -277,9 +278,8 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
                 ProcessPool.TaskFuture<?> future = ((ProcessPool.SingleTaskJob<?>) chunk.job).future;
                 future.cancel(false);
                 Object original = future.original;
-                neverStarted.add(original instanceof Runnable ? (Runnable) original : () -> {
-                    throw new UnsupportedOperationException("a withdrawn task that was not a Runnable: " + original);
-                });
+                neverStarted.add(original instanceof Runnable ? new FutureTask<>((Runnable) original, null)
+                        : new FutureTask<>((Callable<?>) original));
             }
         }
         pool.terminate();

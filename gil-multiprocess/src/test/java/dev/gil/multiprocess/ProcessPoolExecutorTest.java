@@ -164,13 +164,20 @@ class ProcessPoolExecutorTest {
     @Test
     void shutdownNowReturnsTheTasksThatNeverStartedAndStopsTheRunningOne() throws Exception {
         ProcessPoolExecutor executor = new ProcessPoolExecutor(1);
-        Future<Integer> running = executor.submit(() -> sleepThenEcho(60_000));
+        Pipe pipe = Pipe.open(false);
+        Connection started = pipe.right();
+        Future<Integer> running = executor.submit(() -> {
+            started.send("started");
+            return sleepThenEcho(60_000);
+        });
         List<Future<Integer>> queued = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             queued.add(executor.submit(() -> sleepThenEcho(60_000)));
         }
+        assertThat(pipe.left().recv()).isEqualTo("started");
         List<Runnable> neverStarted = executor.shutdownNow();
-        assertThat(neverStarted).hasSizeBetween(3, 5); // a worker is sent up to two tasks ahead
+        assertThat(neverStarted).hasSizeBetween(4, 5); // a worker is sent one task ahead of the one it runs
+        assertThat(neverStarted).allMatch(task -> task instanceof Future);
         assertThat(executor.isTerminated()).isTrue();
         assertThat(queued).allMatch(Future::isDone);
         assertThat(running.isDone()).isTrue();
