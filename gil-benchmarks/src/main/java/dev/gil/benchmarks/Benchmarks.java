@@ -1,5 +1,6 @@
 package dev.gil.benchmarks;
 
+import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.util.Map;
  * java -jar gil-benchmarks/target/gil-benchmarks.jar compare [--quick] [--peer PATH] [--out DIR]   # everything
  * java -jar gil-benchmarks/target/gil-benchmarks.jar core [--quick] [--peer PATH]   # gil-core vs CPython, one table
  * java -jar gil-benchmarks/target/gil-benchmarks.jar pool [--quick] [--peer PATH]   # ProcessPool vs CPython Pool(2)
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar seed [--quick] [--peer PATH]   # I/O threads, race, refcounts
  * java -jar gil-benchmarks/target/gil-benchmarks.jar jmh [JMH options]              # the JMH microbenchmarks
  * </pre>
  */
@@ -36,10 +38,11 @@ public final class Benchmarks {
             case "core" -> System.out.print(core(rest));
             case "multiprocess" -> System.out.print(multiprocess(rest));
             case "pool" -> System.out.print(pool(rest));
+            case "seed" -> System.out.print(seed(rest));
             case "compare" -> System.out.print(compare(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: gil-benchmarks core|multiprocess|pool|compare [--quick] [--peer PATH] "
+                System.err.println("usage: gil-benchmarks core|multiprocess|pool|seed|compare [--quick] [--peer PATH] "
                         + "[--out DIR (compare)] | jmh [JMH options]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
@@ -60,6 +63,7 @@ public final class Benchmarks {
         core(report, quick, peer);
         multiprocess(report, quick, peer);
         pool(report, quick, peer);
+        seed(report, quick, peer);
         String markdown = String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
         java.nio.file.Files.createDirectories(out);
         java.nio.file.Files.writeString(out.resolve("compare.md"), markdown);
@@ -95,6 +99,13 @@ public final class Benchmarks {
         return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
     }
 
+    static String seed(String... args) throws Exception {
+        PythonPeer peer = peer(args);
+        Report report = new Report();
+        seed(report, Arrays.asList(args).contains("--quick"), peer);
+        return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
+    }
+
     static String pool(String... args) throws Exception {
         PythonPeer peer = peer(args);
         Report report = new Report();
@@ -109,10 +120,9 @@ public final class Benchmarks {
         int convoyReps = quick ? 1 : 3;
         int pingPongRounds = quick ? 2_000 : 20_000;
 
-        progress("CPython peer: cpu and convoy (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
-        Map<String, Double> cpython = new LinkedHashMap<>();
-        cpython.putAll(peer.run("cpu", "--reps", String.valueOf(quick ? 1 : 5), "--n", quick ? "2000000" : "20000000"));
-        cpython.putAll(peer.run("convoy", "--duration", quick ? "0.2" : "1.0", "--reps", String.valueOf(convoyReps)));
+        progress("CPython peer: cpu and convoy, one repetition between each of ours ("
+                + (peer.available() ? "running" : peer.unavailableReason()) + ")");
+        PeerRepetitions cpython = new PeerRepetitions(peer);
 
         progress("handoff round trips");
         Samples fair = new Samples(reps);
@@ -151,7 +161,6 @@ public final class Benchmarks {
         schedulers.put("unfair()", HandoffScheduler.unfair());
         schedulers.put("eventuallyFair(1ms)", HandoffScheduler.eventuallyFair(Duration.ofMillis(1)));
 
-        double cpythonCpu = cpython.getOrDefault("cpu.speedup.threads_2", Double.NaN);
         for (Map.Entry<String, HandoffScheduler> entry : schedulers.entrySet()) {
             progress("CPU-bound, 2 threads vs 1: " + entry.getKey());
             Samples speed = new Samples(reps);
@@ -162,7 +171,9 @@ public final class Benchmarks {
                 double two = CpuThroughput.twoThreadsSeconds(entry.getValue(), cpuUnits);
                 single.add(one);
                 speed.add(one / two);
+                cpython.runOnce(reps, "cpu", "--n", quick ? "2000000" : "20000000");
             }
+            double cpythonCpu = cpython.median("cpu.speedup.threads_2");
             boolean targeted = entry.getKey().startsWith("switchInterval") || entry.getKey().startsWith("ioPriority");
             report.row("CPU 2 GilThreads / 1 thread, " + entry.getKey(), "× throughput", speed, cpythonCpu,
                     "1 thread " + Report.format(single.median()) + " s", speed.median(),
@@ -174,7 +185,6 @@ public final class Benchmarks {
         for (int r = 0; r < convoyReps; r++) {
             idle.add(Convoy.run(HandoffScheduler.switchInterval(Duration.ofMillis(5)), 0, convoyDuration).p50Micros());
         }
-        double cpythonConvoy = cpython.getOrDefault("convoy.cpu1.rtt_p50", Double.NaN);
         for (Map.Entry<String, HandoffScheduler> entry : schedulers.entrySet()) {
             progress("convoy, 1 CPU thread: " + entry.getKey());
             Samples p50 = new Samples(convoyReps);
@@ -185,7 +195,9 @@ public final class Benchmarks {
                 p50.add(result.p50Micros());
                 p99.add(result.p99Micros());
                 rate.add(result.messagesPerSecond());
+                cpython.runOnce(convoyReps, "convoy", "--duration", quick ? "0.2" : "1.0");
             }
+            double cpythonConvoy = cpython.median("convoy.cpu1.rtt_p50");
             String name = entry.getKey();
             double ratio = p50.median() / cpythonConvoy;
             String baseline = "no CPU thread " + Report.format(idle.median()) + " µs; "
@@ -194,26 +206,26 @@ public final class Benchmarks {
                 report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio,
                         "0.7–1.3× CPython", ratio >= 0.7 && ratio <= 1.3);
                 report.row("convoy RTT p99, " + name, "µs", p99,
-                        cpython.getOrDefault("convoy.cpu1.rtt_p99", Double.NaN), "", Double.NaN, "reported", null);
+                        cpython.median("convoy.cpu1.rtt_p99"), "", Double.NaN, "reported", null);
             } else if (name.equals("ioPriority()") || name.equals("fair()")) {
                 report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio,
                         "≤ 50 µs", p50.median() <= 50);
                 report.row("convoy RTT p99, " + name, "µs", p99,
-                        cpython.getOrDefault("convoy.cpu1.rtt_p99", Double.NaN), "", Double.NaN, "≤ 500 µs",
+                        cpython.median("convoy.cpu1.rtt_p99"), "", Double.NaN, "≤ 500 µs",
                         p99.median() <= 500);
             } else {
                 report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio, "reported", null);
                 report.row("convoy RTT p99, " + name, "µs", p99,
-                        cpython.getOrDefault("convoy.cpu1.rtt_p99", Double.NaN), "", Double.NaN, "reported", null);
+                        cpython.median("convoy.cpu1.rtt_p99"), "", Double.NaN, "reported", null);
             }
         }
     }
 
     private static void multiprocess(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
-        progress("CPython peer: spawn and pipe (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
-        Map<String, Double> cpython = new LinkedHashMap<>(peer.run("spawn", "--reps", quick ? "2" : "10"));
-        cpython.putAll(peer.run("pipe", "--reps", quick ? "1" : "3"));
+        progress("CPython peer: spawn and pipe, one repetition between each of ours ("
+                + (peer.available() ? "running" : peer.unavailableReason()) + ")");
+        PeerRepetitions cpython = new PeerRepetitions(peer);
 
         progress("cold start + join of a child JVM, and a bare java -version");
         MultiprocessScenarios.coldStartMillis(); // warm-up: the first start pays for the OS page cache
@@ -222,6 +234,7 @@ public final class Benchmarks {
         for (int r = 0; r < reps * 2; r++) {
             start.add(MultiprocessScenarios.coldStartMillis());
             bare.add(MultiprocessScenarios.bareJvmMillis());
+            cpython.runOnce(reps * 2, "spawn");
         }
         progress("start-to-running, cold and warm (a JVM booted ahead of time)");
         Samples coldRunning = new Samples(reps * 2);
@@ -244,20 +257,21 @@ public final class Benchmarks {
             rttP99.add(pipe[1]);
             throughput.add(pipe[2]);
             dd.add(MultiprocessScenarios.ddMebibytesPerSecond(mebibytes));
+            cpython.runOnce(reps, "pipe");
         }
-        double cpythonSpawn = cpython.getOrDefault("spawn.spawn.start_join", Double.NaN);
+        double cpythonSpawn = cpython.median("spawn.spawn.start_join");
         report.row("child JVM start+join, trivial task", "ms", start, cpythonSpawn,
                 "bare java -version " + Report.format(bare.median()) + " ms", start.median() / cpythonSpawn,
                 "≤ 1.0× CPython spawn", start.median() <= cpythonSpawn);
-        double cpythonFork = cpython.getOrDefault("spawn.fork.start_join", Double.NaN);
+        double cpythonFork = cpython.median("spawn.fork.start_join");
         report.row("start-to-running, warmStart(true)", "ms", warmRunning, cpythonFork,
                 "cold start-to-running " + Report.format(coldRunning.median()) + " ms",
                 warmRunning.median() / cpythonFork, "≤ 5 ms (CPython fork start+join)", warmRunning.median() <= 5);
-        double cpythonRtt = cpython.getOrDefault("pipe.rtt_p50", Double.NaN);
+        double cpythonRtt = cpython.median("pipe.rtt_p50");
         report.row("Connection ping-pong RTT p50", "µs", rttP50, cpythonRtt, "p99 " + Report.format(rttP99.median())
-                + " µs (CPython " + Report.format(cpython.getOrDefault("pipe.rtt_p99", Double.NaN)) + ")",
+                + " µs (CPython " + Report.format(cpython.median("pipe.rtt_p99")) + ")",
                 rttP50.median() / cpythonRtt, "≤ 1.0× CPython", rttP50.median() <= cpythonRtt);
-        double cpythonBytes = cpython.getOrDefault("pipe.send_bytes_1MiB", Double.NaN);
+        double cpythonBytes = cpython.median("pipe.send_bytes_1MiB");
         report.row("sendBytes 1 MiB messages", "MiB/s", throughput, cpythonBytes,
                 "dd|dd " + Report.format(dd.median()) + " MiB/s (" + Report.format(throughput.median() / dd.median())
                         + "×)", throughput.median() / cpythonBytes, "≥ 1.0× CPython and ≥ 0.7× dd",
@@ -266,26 +280,78 @@ public final class Benchmarks {
 
     private static void pool(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
-        progress("CPython peer: pool (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
-        Map<String, Double> cpython = new LinkedHashMap<>(peer.run("pool", "--reps", String.valueOf(reps)));
-        progress("ProcessPool(2): map of x*x over 20,000 ints, and CPU-bound work in 8 chunks");
+        progress("ProcessPool(2): map of x*x over 20,000 ints, and CPU-bound work in 8 chunks; CPython's Pool(2) "
+                + "between each of our repetitions (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
+        PeerRepetitions cpython = new PeerRepetitions(peer);
         Samples trivial = new Samples(reps * 3);
         Samples one = new Samples(reps);
         Samples speedup = new Samples(reps);
-        for (PoolScenarios.Figures figures : PoolScenarios.run(reps, quick ? 5_000_000 : 50_000_000)) {
+        PoolScenarios.run(reps, quick ? 5_000_000 : 50_000_000, figures -> {
             figures.defaultChunksize().forEach(trivial::add);
             one.add(figures.chunksize1());
             speedup.add(figures.cpuSpeedup());
-        }
-        double cpythonTrivial = cpython.getOrDefault("pool.map_trivial.chunksize_default", Double.NaN);
+            cpython.runOnce(reps, "pool");
+        });
+        double cpythonTrivial = cpython.median("pool.map_trivial.chunksize_default");
         report.row("pool map x*x, 20k ints, default chunksize, 2 workers", "tasks/s", trivial, cpythonTrivial, "",
                 trivial.median() / cpythonTrivial, "≥ 1.0× CPython", trivial.median() >= cpythonTrivial);
-        double cpythonOne = cpython.getOrDefault("pool.map_trivial.chunksize_1", Double.NaN);
+        double cpythonOne = cpython.median("pool.map_trivial.chunksize_1");
         report.row("pool map x*x, 20k ints, chunksize 1, 2 workers", "tasks/s", one, cpythonOne, "",
                 one.median() / cpythonOne, "≥ 1.0× CPython", one.median() >= cpythonOne);
-        double cpythonSpeedup = cpython.getOrDefault("pool.cpu_count.speedup", Double.NaN);
+        double cpythonSpeedup = cpython.median("pool.cpu_count.speedup");
         report.row("pool CPU-bound 8 chunks on 2 workers / 1 thread", "× speed", speedup, cpythonSpeedup,
                 "2 cores: ideal 2", speedup.median() / 2, "≥ 1.8×", speedup.median() >= 1.8);
+    }
+
+    private static void seed(Report report, boolean quick, PythonPeer peer) throws Exception {
+        int reps = quick ? 1 : 3;
+        progress("I/O-bound threads and the increment race; CPython's io and race between each of our repetitions ("
+                + (peer.available() ? "running" : peer.unavailableReason()) + ")");
+        PeerRepetitions cpython = new PeerRepetitions(peer);
+        int threads = 8;
+        Samples io = new Samples(reps);
+        int racers = 4;
+        int increments = quick ? 100_000 : 1_000_000;
+        Samples lostPlain = new Samples(reps);
+        Samples lostGil = new Samples(reps);
+        Samples nanosGil = new Samples(reps);
+        Samples nanosPlain = new Samples(reps);
+        SeedScenarios.race(racers, increments / 10, GlobalInterpreterLock.create()); // warm-up, not counted
+        SeedScenarios.race(racers, increments / 10, null);
+        for (int r = 0; r < reps; r++) {
+            io.add(SeedScenarios.ioSpeedup(threads, 4, Duration.ofMillis(50)));
+            cpython.runOnce(reps, "io");
+            SeedScenarios.Race plain = SeedScenarios.race(racers, increments, null);
+            SeedScenarios.Race underGil = SeedScenarios.race(racers, increments, GlobalInterpreterLock.create());
+            lostPlain.add(plain.lost());
+            nanosPlain.add(plain.nanosPerIncrement());
+            lostGil.add(underGil.lost());
+            nanosGil.add(underGil.nanosPerIncrement());
+            cpython.runOnce(reps, "race");
+        }
+        double cpythonIo = cpython.median("io.speedup.threads_8");
+        report.row("I/O-bound: 8 GilThreads × 4 sleeps of 50 ms in allowThreads / one after another", "× speed", io,
+                cpythonIo, "ideal 8", io.median() / cpythonIo, "reported", null);
+        report.row("race: 4 plain threads × " + Report.format(increments) + " read-then-write increments", "lost",
+                lostPlain, cpython.median("race.global_unlocked.lost_updates"),
+                Report.format(nanosPlain.median()) + " ns/increment", Double.NaN, "reported", null);
+        double cpythonNanos = cpython.median("race.global_unlocked.ns_per_increment");
+        report.row("race: the same in 4 GilThreads, checkpoint() after each", "lost", lostGil,
+                cpython.median("race.global_unlocked.lost_updates"), Report.format(nanosGil.median())
+                        + " ns/increment (CPython " + Report.format(cpythonNanos) + ")",
+                nanosGil.median() / cpythonNanos, "0 lost", lostGil.max() == 0);
+
+        progress("reference counts: ns per retain()+release() pair in every mode (JMH, short iterations)");
+        Map<String, Samples> refCounts = RefCountScenario.nanosPerPair(quick);
+        double unsynchronized = refCounts.containsKey("UNSYNCHRONIZED") ? refCounts.get("UNSYNCHRONIZED").median()
+                : Double.NaN;
+        for (Map.Entry<String, Samples> mode : refCounts.entrySet()) {
+            double ratio = mode.getValue().median() / unsynchronized;
+            boolean atomic = mode.getKey().equals("ATOMIC");
+            report.row("refcount retain+release, " + mode.getKey() + ", one thread", "ns", mode.getValue(),
+                    Double.NaN, "UNSYNCHRONIZED " + Report.format(unsynchronized) + " ns", ratio,
+                    atomic ? "≤ 1.5× UNSYNCHRONIZED" : "reported", atomic ? ratio <= 1.5 : null);
+        }
     }
 
     private static void progress(String step) {

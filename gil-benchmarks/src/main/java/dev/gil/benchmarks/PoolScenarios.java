@@ -37,16 +37,23 @@ final class PoolScenarios {
         return x;
     }
 
-    static List<Figures> run(int reps, long cpuRoundsPerChunk) {
+    /** What to do with each repetition's figures, between repetitions (such as running the CPython peer once). */
+    interface RepetitionSink {
+        void accept(Figures figures) throws Exception;
+    }
+
+    static void run(int reps, long cpuRoundsPerChunk, RepetitionSink sink) throws Exception {
         List<Integer> input = IntStream.range(0, TASKS).boxed().collect(Collectors.toList());
         List<Long> chunks = Collections.nCopies(CHUNKS, cpuRoundsPerChunk);
-        List<Figures> figures = new ArrayList<>();
         try (ProcessPool pool = ProcessPool.create(WORKERS)) {
             for (int i = 0; i < 20; i++) { // warm-up: the workers' JIT compiles the path, as CPython's warm-up starts them
                 pool.map(PoolScenarios::square, input);
                 pool.map(PoolScenarios::square, input.subList(0, 2000), 1);
             }
-            pool.map(PoolScenarios::countdown, Collections.nCopies(CHUNKS, cpuRoundsPerChunk / 10));
+            pool.map(PoolScenarios::countdown, chunks); // and the CPU-bound loop, here and in the workers
+            for (long chunk : chunks) {
+                countdown(chunk);
+            }
             for (int rep = 0; rep < reps; rep++) {
                 List<Double> trivial = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
@@ -69,10 +76,9 @@ final class PoolScenarios {
                         .sum();
                 double parallel = System.nanoTime() - start;
                 check(sequentialSum == parallelSum);
-                figures.add(new Figures(trivial, one, sequential / parallel));
+                sink.accept(new Figures(trivial, one, sequential / parallel));
             }
         }
-        return figures;
     }
 
     private static void check(boolean condition) {

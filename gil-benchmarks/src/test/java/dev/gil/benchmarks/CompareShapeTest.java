@@ -23,10 +23,12 @@ class CompareShapeTest {
         assertThat(markdown).contains("| figure | unit | gil4j median [min–max] | CPython median | baseline (same run) |"
                 + " ratio | target | met |", "fair() handoff round trip p50", "convoy RTT p50, ioPriority()",
                 "child JVM start+join", "start-to-running, warmStart(true)", "sendBytes 1 MiB messages",
-                "no CPython peer script at");
+                "pool map x*x, 20k ints, default chunksize", "pool map x*x, 20k ints, chunksize 1",
+                "pool CPU-bound 8 chunks", "I/O-bound: 8 GilThreads", "race: the same in 4 GilThreads",
+                "refcount retain+release, ATOMIC", "no CPython peer script at");
         List<String> rows = markdown.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| figure"))
                 .toList();
-        assertThat(rows).hasSizeGreaterThanOrEqualTo(20).allSatisfy(row ->
+        assertThat(rows).hasSizeGreaterThanOrEqualTo(34).allSatisfy(row ->
                 assertThat(row.replace("\\|", "").chars().filter(c -> c == '|').count()).as("columns of %s", row)
                         .isEqualTo(9));
 
