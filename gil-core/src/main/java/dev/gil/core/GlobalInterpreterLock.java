@@ -335,6 +335,20 @@ public final class GlobalInterpreterLock {
     }
 
     /**
+     * {@link #checkpoint()} for code that may run with or without the lock, such as code instrumented by the gil4j
+     * agent: hands the lock over if the current thread holds it and the scheduler asked for it; otherwise returns at
+     * once. With nobody waiting it is one volatile read, like {@code checkpoint()}.
+     */
+    public void checkpointIfHeld() {
+        if (dropRequested) {
+            Thread me = Thread.currentThread();
+            if (owner == me) {
+                yieldAtCheckpoint(me);
+            }
+        }
+    }
+
+    /**
      * Runs blocking work with the lock released, and takes it back afterwards: CPython's
      * {@code Py_BEGIN_ALLOW_THREADS} / {@code Py_END_ALLOW_THREADS}. All holds are released and restored, also when
      * the work throws or the thread is interrupted (re-acquiring is uninterruptible; the interrupt status is kept).

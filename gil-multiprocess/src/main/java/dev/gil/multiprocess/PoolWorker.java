@@ -56,9 +56,15 @@ final class PoolWorker implements JvmProcess.ControlListener {
         this.canSend = canSend;
     }
 
-    /** Guarded. How many chunks may be in flight: enough queued work to cover a round trip, within bounds. */
-    int window() {
-        if (meanChunkNanos < 0) {
+    /** Guarded: the job of the chunk answered last, whose chunks {@link #meanChunkNanos} describes. */
+    PoolJob lastJob;
+
+    /**
+     * Guarded. How many chunks of {@code job} may be in flight: enough queued work to cover a round trip, within
+     * bounds. Until a chunk of the job came back, its chunks' cost is unknown and the window is the smallest.
+     */
+    int window(PoolJob job) {
+        if (meanChunkNanos < 0 || job != lastJob) {
             return MIN_WINDOW;
         }
         long window = 1 + QUEUED_WORK_NANOS / Math.max(1, meanChunkNanos);
@@ -66,7 +72,8 @@ final class PoolWorker implements JvmProcess.ControlListener {
     }
 
     /** Guarded. */
-    void recordComputeTime(long nanos) {
+    void recordComputeTime(PoolJob job, long nanos) {
+        lastJob = job;
         meanChunkNanos = meanChunkNanos < 0 ? nanos : meanChunkNanos + (nanos - meanChunkNanos) / 8;
     }
 

@@ -513,10 +513,30 @@ public final class ProcessPool implements TaskPool {
     /** Guarded. Wakes the feeders of workers with room for more. */
     private void wakeFeeders() {
         for (PoolWorker worker : workers) {
-            if (!worker.retiring && worker.inFlight.size() <= worker.window() / 2) {
+            if (mayTake(worker)) {
                 worker.canSend.signal();
             }
         }
+    }
+
+    /**
+     * Guarded. Whether a worker may be sent more: there is work, it has room in its window for the job at the head of
+     * the queue, it holds less than its fair share of all outstanding chunks (so a burst of slow chunks is not
+     * hoarded by one worker), and it has used up half of its window (so small chunks go in batches).
+     */
+    private boolean mayTake(PoolWorker worker) {
+        return !worker.retiring && !pending.isEmpty() && room(worker) > 0
+                && worker.inFlight.size() <= worker.window(pending.peekFirst().job) / 2;
+    }
+
+    /** Guarded. How many more chunks the worker may hold now. */
+    private int room(PoolWorker worker) {
+        int outstanding = pending.size();
+        for (PoolWorker each : workers) {
+            outstanding += each.inFlight.size();
+        }
+        int fairShare = (outstanding + workers.size() - 1) / Math.max(1, workers.size());
+        return Math.min(worker.window(pending.peekFirst().job), fairShare) - worker.inFlight.size();
     }
 
     /** Guarded. */
@@ -537,8 +557,7 @@ public final class ProcessPool implements TaskPool {
                     if (worker.gone || terminated) {
                         return;
                     }
-                    if (!worker.retiring && !pending.isEmpty()
-                            && worker.inFlight.size() <= worker.window() / 2) {
+                    if (mayTake(worker)) {
                         take(worker, batch);
                         stop = worker.retiring;
                         break;
@@ -571,9 +590,7 @@ public final class ProcessPool implements TaskPool {
 
     /** Guarded. Moves this worker's share of the pending chunks to its in-flight queue. */
     private void take(PoolWorker worker, List<PoolJob.Chunk> batch) {
-        int room = worker.window() - worker.inFlight.size();
-        int share = (pending.size() + workers.size() - 1) / Math.max(1, workers.size());
-        int count = Math.max(1, Math.min(room, share));
+        int count = room(worker);
         if (maxTasksPerChild > 0) {
             count = Math.min(count, maxTasksPerChild - worker.chunksSent);
         }
@@ -674,9 +691,9 @@ public final class ProcessPool implements TaskPool {
             }
             worker.inFlight.pollFirst();
             if (computeNanos >= 0) {
-                worker.recordComputeTime(computeNanos);
+                worker.recordComputeTime(chunk.job, computeNanos);
             }
-            if (worker.inFlight.size() <= worker.window() / 2) {
+            if (mayTake(worker) || (state != State.RUNNING && worker.inFlight.isEmpty())) {
                 worker.canSend.signal();
             }
         } finally {

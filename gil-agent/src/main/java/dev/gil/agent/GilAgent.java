@@ -1,0 +1,139 @@
+package dev.gil.agent;
+
+import dev.gil.agent.internal.CheckpointTransformer;
+import dev.gil.agent.internal.ClassFilter;
+import dev.gil.core.GlobalInterpreterLock;
+import java.lang.instrument.Instrumentation;
+import java.lang.instrument.UnmodifiableClassException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A Java agent that makes code run under a {@link GlobalInterpreterLock} hand the lock over without calling
+ * {@code checkpoint()}: the JVM's version of CPython's eval breaker. It inserts a cheap poll at every method entry and
+ * loop back-edge of the classes you select; with nobody waiting the poll is two volatile reads, and when the
+ * scheduler has promised the lock to another thread, the poll hands it over.
+ *
+ * <pre>{@code
+ * // java -javaagent:gil-agent.jar=include=com.example.*;exclude=com.example.generated.* -cp ... Main
+ * GlobalInterpreterLock gil = GlobalInterpreterLock.create();
+ * GilAgent.lock(gil);                                   // the lock the polls check
+ * new GilThread(gil, Parser::parseEverything).start();  // no checkpoint() in the parser: it still takes turns
+ * }</pre>
+ *
+ * <p>The argument lists include and exclude patterns, {@code ;}-separated, each a class name or a package followed by
+ * {@code .*} (the package and everything under it). The JDK's classes and gil4j's own are never instrumented. Classes
+ * loaded before the agent started (when it is attached late) are retransformed. An include pattern that never matched
+ * a class is reported (warning) when the JVM exits; a class the agent cannot rewrite stays as it was, with a warning.
+ * Starting the agent twice is ignored with a warning: no class is instrumented twice.
+ *
+ * <p>Polls only hand over a lock the current thread holds; code running without the lock, or under another lock,
+ * passes them at the cost of the two reads. One lock per JVM is checked: the last one given to {@link #lock}.
+ * Thread-safe.
+ */
+public final class GilAgent {
+    private static final Logger logger = LoggerFactory.getLogger(GilAgent.class);
+    private static volatile CheckpointTransformer transformer;
+
+    private GilAgent() {}
+
+    /**
+     * Entry point of {@code -javaagent:gil-agent.jar=<patterns>}.
+     *
+     * @param arguments the include and exclude patterns
+     * @param instrumentation the JVM's instrumentation
+     */
+    public static void premain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation);
+    }
+
+    /**
+     * Entry point when the agent is attached to a running JVM; classes already loaded are retransformed.
+     *
+     * @param arguments the include and exclude patterns
+     * @param instrumentation the JVM's instrumentation
+     */
+    public static void agentmain(String arguments, Instrumentation instrumentation) {
+        start(arguments, instrumentation);
+    }
+
+    private static synchronized void start(String arguments, Instrumentation instrumentation) {
+        if (transformer != null) {
+            logger.warn("gil4j agent already running with {}; ignoring the second start with '{}'",
+                    transformer.filter(), arguments);
+            return;
+        }
+        ClassFilter filter = ClassFilter.parse(arguments);
+        CheckpointTransformer installed = new CheckpointTransformer(filter);
+        instrumentation.addTransformer(installed, true);
+        transformer = installed;
+        retransformLoaded(instrumentation, filter);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            for (String pattern : filter.unmatchedIncludes()) {
+                logger.warn("gil4j agent: include pattern '{}' matched no class", pattern);
+            }
+        }, "gil4j-agent-report"));
+        logger.info("gil4j agent instrumenting {}", filter);
+    }
+
+    private static void retransformLoaded(Instrumentation instrumentation, ClassFilter filter) {
+        if (!instrumentation.isRetransformClassesSupported()) {
+            return;
+        }
+        List<Class<?>> loaded = new ArrayList<>();
+        for (Class<?> type : instrumentation.getAllLoadedClasses()) {
+            if (instrumentation.isModifiableClass(type) && !type.isHidden() && filter.accepts(type.getName())) {
+                loaded.add(type);
+            }
+        }
+        for (Class<?> type : loaded) {
+            try {
+                instrumentation.retransformClasses(type);
+            } catch (UnmodifiableClassException | RuntimeException | LinkageError e) {
+                logger.warn("gil4j agent: {} stays uninstrumented: {}", type.getName(), e.toString());
+            }
+        }
+    }
+
+    /**
+     * Sets the lock that the inserted polls hand over.
+     *
+     * @param gil the lock
+     */
+    public static void lock(GlobalInterpreterLock gil) {
+        Poll.use(Objects.requireNonNull(gil, "gil"));
+    }
+
+    /**
+     * Tells whether the agent is running in this JVM.
+     *
+     * @return {@code true} after {@code premain} or {@code agentmain}
+     */
+    public static boolean isRunning() {
+        return transformer != null;
+    }
+
+    /**
+     * Returns the names of the classes instrumented so far.
+     *
+     * @return a snapshot; empty when the agent is not running
+     */
+    public static Set<String> instrumentedClasses() {
+        CheckpointTransformer running = transformer;
+        return running == null ? Set.of() : running.instrumented();
+    }
+
+    /**
+     * Returns the include patterns that matched no class so far.
+     *
+     * @return a snapshot; empty when the agent is not running
+     */
+    public static List<String> unmatchedIncludes() {
+        CheckpointTransformer running = transformer;
+        return running == null ? List.of() : running.filter().unmatchedIncludes();
+    }
+}

@@ -1,0 +1,106 @@
+package dev.gil.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
+import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The agent in JVMs of their own (an agent must be there from the start): two {@code GilThread}s, one spinning in a
+ * loop with no checkpoint() call. Without the agent the other waits until the loop ends; with it, the other runs
+ * within the switch interval.
+ */
+class ForkedAgentTest {
+
+    /** An agent jar holding only the manifest: the agent's classes come from the test's class path. */
+    private static Path agentJar(Path dir) throws IOException {
+        Manifest manifest = new Manifest();
+        Attributes attributes = manifest.getMainAttributes();
+        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        attributes.putValue("Premain-Class", GilAgent.class.getName());
+        attributes.putValue("Agent-Class", GilAgent.class.getName());
+        attributes.putValue("Can-Retransform-Classes", "true");
+        Path jar = dir.resolve("gil-agent-test.jar");
+        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out,
+                manifest)) {
+            return jar;
+        }
+    }
+
+    /** Runs the scenario and returns its {@code key=value} lines. */
+    private static Map<String, String> scenario(String agentOption, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        if (agentOption != null) {
+            command.add(agentOption);
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "example.cpu.AgentScenario"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+        Map<String, String> values = new LinkedHashMap<>();
+        for (String line : output.split("\n")) {
+            int equals = line.indexOf('=');
+            if (equals > 0 && !line.contains(" ")) {
+                values.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+            if (line.startsWith("unmatched=") || line.startsWith("instrumented=")) {
+                values.put(line.substring(0, equals), line.substring(equals + 1));
+            }
+        }
+        values.put("output", output);
+        return values;
+    }
+
+    @Test
+    void withoutTheAgentTheOtherThreadWaitsForTheLoopToEnd() throws Exception {
+        Map<String, String> run = scenario(null);
+        assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("false");
+    }
+
+    @Test
+    void withTheAgentTheOtherThreadRunsWhileTheLoopSpinsAndResultsAreUnchanged(@TempDir Path dir) throws Exception {
+        Map<String, String> plain = scenario(null);
+        Map<String, String> agent = scenario("-javaagent:" + agentJar(dir) + "=include=example.*");
+        assertThat(agent.get("other-ran-first")).as(agent.get("output")).isEqualTo("true");
+        assertThat(agent.get("checksum")).isEqualTo(plain.get("checksum"));
+        assertThat(agent.get("instrumented")).contains("example.cpu.Spin", "example.cpu.AgentScenario");
+        assertThat(agent.get("unmatched")).isEqualTo("[]");
+    }
+
+    @Test
+    void excludedPackagesAreLeftAloneAndAPatternThatMatchesNothingIsReported(@TempDir Path dir) throws Exception {
+        Map<String, String> run = scenario("-javaagent:" + agentJar(dir)
+                + "=include=example.*,com.nowhere.*;exclude=example.excluded.*", "excluded");
+        assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("false");
+        assertThat(run.get("instrumented")).contains("example.cpu.Spin").doesNotContain("ExcludedSpin");
+        assertThat(run.get("unmatched")).isEqualTo("[com.nowhere.*]");
+        assertThat(run.get("output")).contains("include pattern 'com.nowhere.*' matched no class");
+    }
+
+    @Test
+    void aBadArgumentStopsTheJvmWithAMessageNamingIt(@TempDir Path dir) throws Exception {
+        Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-javaagent:" + agentJar(dir) + "=include=java.util.*", "-cp", System.getProperty("java.class.path"),
+                "example.cpu.AgentScenario").redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();
+        assertThat(process.exitValue()).isNotZero();
+        assertThat(output).contains("include pattern 'java.util.*'");
+    }
+}
