@@ -20,6 +20,15 @@ public final class AgentScenario {
         boolean excluded = args.length > 0 && args[0].equals("excluded");
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder()
                 .scheduler(HandoffScheduler.switchInterval(Duration.ofMillis(5))).build();
+        if (args.length > 0 && args[0].equals("attach")) {
+            System.out.println("loaded-first=" + Spin.checksum(1)); // Spin is loaded before the agent arrives
+            try {
+                GilAgent.install(gil, "include=example.*");
+            } catch (IllegalStateException refused) {
+                System.out.println("refused=" + refused.getMessage().contains("allowAttachSelf"));
+                return;
+            }
+        }
         if (GilAgent.isRunning()) {
             GilAgent.lock(gil);
         }

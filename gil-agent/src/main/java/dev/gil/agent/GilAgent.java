@@ -62,7 +62,7 @@ public final class GilAgent {
     }
 
     private static synchronized void start(String arguments, Instrumentation instrumentation) {
-        if (transformer != null) {
+        if (transformer != null || instrumentation == null) {
             logger.warn("gil4j agent already running with {}; ignoring the second start with '{}'",
                     transformer.filter(), arguments);
             return;
@@ -98,6 +98,77 @@ public final class GilAgent {
             }
         }
     }
+
+    /**
+     * Starts the agent in this running JVM, through the JDK's attach mechanism, and sets the lock its polls check.
+     * Classes already loaded that the patterns select are retransformed. If the agent already runs, only the lock is
+     * set (a warning says the patterns are ignored).
+     *
+     * <pre>{@code
+     * GilAgent.install(gil, "include=com.example.*");   // needs -Djdk.attach.allowAttachSelf=true
+     * }</pre>
+     *
+     * <p>The JVM must allow it: since JDK 9 a JVM attaches to itself only when started with
+     * {@code -Djdk.attach.allowAttachSelf=true} (and JDK 21 and later print a warning unless also started with
+     * {@code -XX:+EnableDynamicAgentLoading}). Where it does not, start the JVM with
+     * {@code -javaagent:gil-agent.jar=<patterns>} instead (for a child JVM: {@link #javaagentOption(String)}).
+     *
+     * @param gil the lock the polls hand over
+     * @param patterns the include and exclude patterns, as for {@code -javaagent}
+     * @throws IllegalArgumentException if the patterns are malformed (the message names the bad part)
+     * @throws IllegalStateException if this JVM cannot attach to itself; the message says what to do instead
+     */
+    public static void install(GlobalInterpreterLock gil, String patterns) {
+        ClassFilter.parse(patterns); // fail here, with the reason, rather than inside the attach
+        lock(gil);
+        if (isRunning()) {
+            start(patterns, null);
+            return;
+        }
+        try {
+            com.sun.tools.attach.VirtualMachine self =
+                    com.sun.tools.attach.VirtualMachine.attach(String.valueOf(ProcessHandle.current().pid()));
+            try {
+                self.loadAgent(agentJar().toString(), patterns);
+            } finally {
+                self.detach();
+            }
+        } catch (java.io.IOException | com.sun.tools.attach.AttachNotSupportedException
+                | com.sun.tools.attach.AgentLoadException | com.sun.tools.attach.AgentInitializationException e) {
+            throw new IllegalStateException("cannot attach the gil4j agent to this JVM (" + e.getMessage() + "): "
+                    + "start it with -Djdk.attach.allowAttachSelf=true, or with -javaagent:gil-agent.jar=" + patterns,
+                    e);
+        }
+    }
+
+    /**
+     * Returns the JVM option that starts the agent in a child JVM with this JVM's class path, such as a
+     * {@code JvmProcess}: {@code -javaagent:<jar>=<patterns>}. The jar is a small one made for the purpose (holding
+     * only the agent's manifest: its classes come from the class path), unless the agent classes already come from
+     * an agent jar.
+     *
+     * <pre>{@code
+     * JvmProcess child = JvmProcess.builder(Demo::run)
+     *         .jvmOptions(GilAgent.javaagentOption("include=com.example.*")).build();
+     * }</pre>
+     *
+     * @param patterns the include and exclude patterns
+     * @return the option
+     * @throws IllegalArgumentException if the patterns are malformed
+     */
+    public static String javaagentOption(String patterns) {
+        ClassFilter.parse(patterns);
+        return "-javaagent:" + agentJar() + "=" + patterns;
+    }
+
+    private static synchronized java.nio.file.Path agentJar() {
+        if (agentJar == null) {
+            agentJar = AgentJar.locateOrCreate();
+        }
+        return agentJar;
+    }
+
+    private static java.nio.file.Path agentJar;
 
     /**
      * Sets the lock that the inserted polls hand over.

@@ -94,6 +94,25 @@ class ForkedAgentTest {
     }
 
     @Test
+    void installAttachesAtRunTimeAndRetransformsClassesAlreadyLoaded() throws Exception {
+        Map<String, String> run = scenario("-Djdk.attach.allowAttachSelf=true", "attach");
+        assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
+        assertThat(run.get("instrumented")).contains("example.cpu.Spin");
+    }
+
+    @Test
+    void installWhereTheJvmForbidsItSaysWhatToDoInstead() throws Exception {
+        Map<String, String> run = scenario(null, "attach");
+        assertThat(run.get("refused")).as(run.get("output")).isEqualTo("true");
+    }
+
+    @Test
+    void javaagentOptionStartsTheAgentInAChildJvm() throws Exception {
+        Map<String, String> run = scenario(GilAgent.javaagentOption("include=example.*"));
+        assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
+    }
+
+    @Test
     void aBadArgumentStopsTheJvmWithAMessageNamingIt(@TempDir Path dir) throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-javaagent:" + agentJar(dir) + "=include=java.util.*", "-cp", System.getProperty("java.class.path"),

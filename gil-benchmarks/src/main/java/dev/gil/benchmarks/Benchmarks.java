@@ -17,6 +17,7 @@ import java.util.Map;
  * java -jar gil-benchmarks/target/gil-benchmarks.jar core [--quick] [--peer PATH]   # gil-core vs CPython, one table
  * java -jar gil-benchmarks/target/gil-benchmarks.jar pool [--quick] [--peer PATH]   # ProcessPool vs CPython Pool(2)
  * java -jar gil-benchmarks/target/gil-benchmarks.jar seed [--quick] [--peer PATH]   # I/O threads, race, refcounts
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar agent                          # the gil4j agent's costs
  * java -jar gil-benchmarks/target/gil-benchmarks.jar jmh [JMH options]              # the JMH microbenchmarks
  * </pre>
  */
@@ -39,10 +40,15 @@ public final class Benchmarks {
             case "multiprocess" -> System.out.print(multiprocess(rest));
             case "pool" -> System.out.print(pool(rest));
             case "seed" -> System.out.print(seed(rest));
+            case "agent" -> {
+                Report report = new Report();
+                agent(report, false);
+                System.out.print(report.markdown());
+            }
             case "compare" -> System.out.print(compare(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: gil-benchmarks core|multiprocess|pool|seed|compare [--quick] [--peer PATH] "
+                System.err.println("usage: gil-benchmarks core|multiprocess|pool|seed|agent|compare [--quick] [--peer PATH] "
                         + "[--out DIR (compare)] | jmh [JMH options]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
@@ -64,6 +70,7 @@ public final class Benchmarks {
         multiprocess(report, quick, peer);
         pool(report, quick, peer);
         seed(report, quick, peer);
+        agent(report, quick);
         String markdown = String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
         java.nio.file.Files.createDirectories(out);
         java.nio.file.Files.writeString(out.resolve("compare.md"), markdown);
@@ -352,6 +359,29 @@ public final class Benchmarks {
                     Double.NaN, "UNSYNCHRONIZED " + Report.format(unsynchronized) + " ns", ratio,
                     atomic ? "≤ 1.5× UNSYNCHRONIZED" : "reported", atomic ? ratio <= 1.5 : null);
         }
+    }
+
+    private static void agent(Report report, boolean quick) throws Exception {
+        Path jar = AgentScenarios.ownJar();
+        if (quick || jar == null) {
+            progress("agent rows skipped: " + (quick ? "--quick" : "not running from gil-benchmarks.jar, which is "
+                    + "the agent jar the measuring JVMs need"));
+            return;
+        }
+        progress("gil4j agent: poll cost with nobody waiting (JMH), and a waiter's p50 under switchInterval(5ms)");
+        Map<String, Samples> cost = AgentScenarios.pollCost(jar);
+        double ratio = cost.get("instrumented").median() / cost.get("plain").median();
+        report.row("agent: tight loop instrumented, nobody waiting", "ns/1000 rounds", cost.get("instrumented"),
+                Double.NaN, "uninstrumented " + Report.format(cost.get("plain").median()) + " ns", ratio, "≤ 1.1×",
+                ratio <= 1.1);
+        Samples p50 = new Samples(3);
+        for (int r = 0; r < 3; r++) {
+            p50.add(AgentScenarios.handoffP50Micros(jar, 100));
+        }
+        double ofInterval = p50.median() / 5_000;
+        report.row("agent: waiter p50 beside an uninstrumented-by-hand CPU loop, switchInterval(5ms)", "µs", p50,
+                Double.NaN, "the interval, 5,000 µs", ofInterval, "0.7–1.3× the interval",
+                ofInterval >= 0.7 && ofInterval <= 1.3);
     }
 
     private static void progress(String step) {

@@ -27,6 +27,19 @@ class ExamplesTest {
     }
 
     @Test
+    void theAgentLetsTheSecondThreadInBeforeTheLoopEnds() throws Exception {
+        List<AutoCheckpointExample.Row> rows = AutoCheckpointExample.measure(java.time.Duration.ofMillis(200));
+        AutoCheckpointExample.Row without = rows.get(0);
+        AutoCheckpointExample.Row with = rows.get(1);
+        assertThat(without.agent()).isFalse();
+        assertThat(with.agent()).isTrue();
+        // Without the agent the first thread holds the lock through its whole 200 ms loop, by construction.
+        assertThat(without.secondWaitedMillis()).isGreaterThanOrEqualTo(190);
+        assertThat(with.secondWaitedMillis()).isLessThan(190);
+        assertThat(with.handoffs()).isGreaterThan(without.handoffs());
+    }
+
+    @Test
     void ioBoundThreadsOverlapUnderTheGil() throws Exception {
         IoBoundExample.Result result = IoBoundExample.measure(8, 4, 20);
         assertThat(result.speedup()).as("8 threads blocking in allowThreads, %s", result).isGreaterThan(4);

@@ -1,0 +1,39 @@
+package bench.plain;
+
+/**
+ * A tight CPU-bound loop with no checkpoint() call. The same code lives in {@code bench.agent} (instrumented by the
+ * gil4j agent in the agent benchmarks) and {@code bench.plain} (never instrumented), so the two compare directly.
+ */
+public final class Loops {
+    private Loops() {}
+
+    /**
+     * Runs {@code n} rounds of xorshift: a dependency chain the JIT can neither vectorize nor remove.
+     *
+     * @param n rounds
+     * @return the result
+     */
+    public static long xorshift(long n) {
+        long x = n | 1;
+        for (long i = 0; i < n; i++) {
+            x ^= x << 13;
+            x ^= x >>> 7;
+            x ^= x << 17;
+        }
+        return x;
+    }
+
+    /**
+     * Spins until {@code deadlineNanos} on {@code System.nanoTime()}.
+     *
+     * @param deadlineNanos when to stop
+     * @return the iterations
+     */
+    public static long spinUntil(long deadlineNanos) {
+        long iterations = 0;
+        while (System.nanoTime() < deadlineNanos) {
+            iterations++;
+        }
+        return iterations;
+    }
+}

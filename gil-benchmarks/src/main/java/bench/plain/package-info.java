@@ -1,0 +1,2 @@
+/** The same code as {@code bench.agent}, never instrumented: the baseline of the agent benchmarks. */
+package bench.plain;
