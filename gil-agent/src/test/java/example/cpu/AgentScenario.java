@@ -6,6 +6,7 @@ import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import example.excluded.ExcludedSpin;
 import java.time.Duration;
+import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CountDownLatch;
 
@@ -16,11 +17,23 @@ import java.util.concurrent.CountDownLatch;
 public final class AgentScenario {
     private AgentScenario() {}
 
+    private static HandoffScheduler scheduler(List<String> options) {
+        String name = options.stream().filter(option -> option.startsWith("scheduler=")).findFirst()
+                .orElse("scheduler=switchInterval").substring("scheduler=".length());
+        return switch (name) {
+            case "fair" -> HandoffScheduler.fair();
+            case "unfair" -> HandoffScheduler.unfair();
+            case "ioPriority" -> HandoffScheduler.ioPriority();
+            case "eventuallyFair" -> HandoffScheduler.eventuallyFair(Duration.ofMillis(1));
+            default -> HandoffScheduler.switchInterval(Duration.ofMillis(5));
+        };
+    }
+
     public static void main(String[] args) throws InterruptedException {
-        boolean excluded = args.length > 0 && args[0].equals("excluded");
-        GlobalInterpreterLock gil = GlobalInterpreterLock.builder()
-                .scheduler(HandoffScheduler.switchInterval(Duration.ofMillis(5))).build();
-        if (args.length > 0 && args[0].equals("attach")) {
+        List<String> options = List.of(args);
+        boolean excluded = options.contains("excluded");
+        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler(options)).build();
+        if (options.contains("attach")) {
             System.out.println("loaded-first=" + Spin.checksum(1)); // Spin is loaded before the agent arrives
             try {
                 GilAgent.install(gil, "include=example.*");

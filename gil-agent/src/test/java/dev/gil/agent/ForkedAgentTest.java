@@ -17,6 +17,8 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The agent in JVMs of their own (an agent must be there from the start): two {@code GilThread}s, one spinning in a
@@ -98,6 +100,22 @@ class ForkedAgentTest {
         Map<String, String> run = scenario("-Djdk.attach.allowAttachSelf=true", "attach");
         assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
         assertThat(run.get("instrumented")).contains("example.cpu.Spin");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"fair", "unfair", "ioPriority", "eventuallyFair", "switchInterval"})
+    void everyBuiltInSchedulerGetsTheLockHandedOver(String scheduler, @TempDir Path dir) throws Exception {
+        Map<String, String> run = scenario("-javaagent:" + agentJar(dir) + "=include=example.*",
+                "scheduler=" + scheduler);
+        assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
+    }
+
+    @Test
+    void startingTheAgentTwiceInstrumentsOnce(@TempDir Path dir) throws Exception {
+        Map<String, String> run = scenario("-javaagent:" + agentJar(dir) + "=include=example.*", "attach");
+        assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
+        assertThat(run.get("output")).contains("already running");
+        assertThat(run.get("checksum")).isEqualTo(scenario(null).get("checksum"));
     }
 
     @Test

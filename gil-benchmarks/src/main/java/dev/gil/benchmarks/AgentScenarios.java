@@ -11,19 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.HdrHistogram.Histogram;
-import org.openjdk.jmh.results.IterationResult;
-import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.RunnerException;
-import org.openjdk.jmh.runner.options.OptionsBuilder;
-import org.openjdk.jmh.runner.options.TimeValue;
-import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * The gil4j agent measured in JVMs started with it (the benchmarks jar is also an agent jar): the cost of its polls
@@ -47,21 +40,7 @@ public final class AgentScenarios {
 
     /** Nanoseconds per call of the instrumented and the plain loop, one sample per JMH iteration. */
     static Map<String, Samples> pollCost(Path jar) throws RunnerException {
-        Map<String, Samples> byBenchmark = new LinkedHashMap<>();
-        for (RunResult result : new Runner(new OptionsBuilder()
-                .include(AgentPollBenchmark.class.getName())
-                .forks(1).jvmArgsAppend("-javaagent:" + jar + "=" + INCLUDE)
-                .warmupIterations(3).warmupTime(TimeValue.milliseconds(300))
-                .measurementIterations(5).measurementTime(TimeValue.milliseconds(300))
-                .verbosity(VerboseMode.SILENT).build()).run()) {
-            String name = result.getParams().getBenchmark();
-            Samples samples = new Samples(16);
-            for (IterationResult iteration : result.getBenchmarkResults().iterator().next().getIterationResults()) {
-                samples.add(iteration.getPrimaryResult().getScore());
-            }
-            byBenchmark.put(name.substring(name.lastIndexOf('.') + 1), samples);
-        }
-        return byBenchmark;
+        return JmhRows.run(AgentPollBenchmark.class.getName(), false, "-javaagent:" + jar + "=" + INCLUDE);
     }
 
     /** The waiter's p50 in microseconds, from a JVM of its own started with the agent. */

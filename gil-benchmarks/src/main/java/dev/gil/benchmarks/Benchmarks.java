@@ -1,5 +1,8 @@
 package dev.gil.benchmarks;
 
+import dev.gil.benchmarks.jmh.HolderFastPathBenchmark;
+import dev.gil.benchmarks.jmh.RefCountBenchmark;
+import dev.gil.benchmarks.jmh.UncontendedAcquireBenchmark;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import java.nio.file.Path;
@@ -130,6 +133,20 @@ public final class Benchmarks {
         progress("CPython peer: cpu and convoy, one repetition between each of ours ("
                 + (peer.available() ? "running" : peer.unavailableReason()) + ")");
         PeerRepetitions cpython = new PeerRepetitions(peer);
+
+        progress("hot paths: uncontended acquire+release and checkpoint() (JMH, short iterations)");
+        Map<String, Samples> hot = JmhRows.run("(" + UncontendedAcquireBenchmark.class.getName() + "|"
+                + HolderFastPathBenchmark.class.getName()
+                + ")\\.(gil|reentrantLock|checkpointNobodyWaiting|volatileRead)$", quick);
+        Samples gilAcquire = hot.get("gil instrumentation=none");
+        Samples reentrant = hot.get("reentrantLock instrumentation=none");
+        double acquireRatio = gilAcquire.median() / reentrant.median();
+        report.row("uncontended acquire()+release()", "ns", gilAcquire, Double.NaN, "ReentrantLock "
+                + Report.format(reentrant.median()) + " ns", acquireRatio, "≤ 1.5× ReentrantLock", acquireRatio <= 1.5);
+        Samples checkpoint = hot.get("checkpointNobodyWaiting");
+        report.row("checkpoint(), nobody waiting", "ns", checkpoint, Double.NaN, "volatile read "
+                + Report.format(hot.get("volatileRead").median()) + " ns", Double.NaN, "≤ 3 ns",
+                checkpoint.median() <= 3);
 
         progress("handoff round trips");
         Samples fair = new Samples(reps);
@@ -349,14 +366,14 @@ public final class Benchmarks {
                 nanosGil.median() / cpythonNanos, "0 lost", lostGil.max() == 0);
 
         progress("reference counts: ns per retain()+release() pair in every mode (JMH, short iterations)");
-        Map<String, Samples> refCounts = RefCountScenario.nanosPerPair(quick);
-        double unsynchronized = refCounts.containsKey("UNSYNCHRONIZED") ? refCounts.get("UNSYNCHRONIZED").median()
-                : Double.NaN;
-        for (Map.Entry<String, Samples> mode : refCounts.entrySet()) {
-            double ratio = mode.getValue().median() / unsynchronized;
-            boolean atomic = mode.getKey().equals("ATOMIC");
-            report.row("refcount retain+release, " + mode.getKey() + ", one thread", "ns", mode.getValue(),
-                    Double.NaN, "UNSYNCHRONIZED " + Report.format(unsynchronized) + " ns", ratio,
+        Map<String, Samples> refCounts = JmhRows.run(RefCountBenchmark.class.getName() + ".oneThread", quick);
+        Samples unsynchronized = refCounts.get("oneThread mode=UNSYNCHRONIZED");
+        for (Map.Entry<String, Samples> entry : refCounts.entrySet()) {
+            String mode = entry.getKey().substring(entry.getKey().indexOf('=') + 1);
+            double ratio = entry.getValue().median() / unsynchronized.median();
+            boolean atomic = mode.equals("ATOMIC");
+            report.row("refcount retain+release, " + mode + ", one thread", "ns", entry.getValue(), Double.NaN,
+                    "UNSYNCHRONIZED " + Report.format(unsynchronized.median()) + " ns", ratio,
                     atomic ? "≤ 1.5× UNSYNCHRONIZED" : "reported", atomic ? ratio <= 1.5 : null);
         }
     }
