@@ -1,0 +1,517 @@
+package dev.gil.cluster;
+
+import static com.google.common.base.Preconditions.checkState;
+
+import com.hazelcast.client.HazelcastClient;
+import com.hazelcast.config.Config;
+import com.hazelcast.core.ExecutionCallback;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.MemberLeftException;
+import com.hazelcast.spi.exception.RetryableException;
+import com.hazelcast.spi.exception.TargetDisconnectedException;
+import com.hazelcast.spi.exception.TargetNotMemberException;
+import dev.gil.cluster.internal.ChunkTask;
+import dev.gil.cluster.internal.ClusterMember;
+import dev.gil.cluster.internal.Configs;
+import dev.gil.multiprocess.JvmProcess;
+import dev.gil.multiprocess.ResultIterator;
+import dev.gil.multiprocess.SerializableBiFunction;
+import dev.gil.multiprocess.SerializableFunction;
+import dev.gil.multiprocess.TaskFailedException;
+import dev.gil.multiprocess.TaskPool;
+import java.io.IOException;
+import java.io.Serializable;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link TaskPool} API on a Hazelcast cluster: when a {@code ProcessPool} no longer fits one machine, change the
+ * line that creates the pool, not the code that uses it (as {@code ray.util.multiprocessing.Pool} does for Python).
+ *
+ * <pre>{@code
+ * TaskPool pool = ProcessPool.create(2);                              // one machine
+ * TaskPool pool = ClusterPool.builder().localMembers(2).build();     // a 2-member cluster on this machine
+ * TaskPool pool = ClusterPool.builder().join("10.0.0.5:5701").clusterName("prod").build();  // an existing cluster
+ * List<Integer> squares = pool.map(x -> x * x, inputs);              // the same calls
+ * }</pre>
+ *
+ * <p><b>Where work runs.</b> By default ({@link #create()}) in an embedded member in this JVM. With
+ * {@link Builder#localMembers(int)} in that many member JVMs started on this machine (this JVM joins as a client);
+ * with {@link Builder#join(String...)} on an existing cluster (as a client). Inputs go in chunks (by default about four
+ * per member), each a task of Hazelcast's {@code IExecutorService}; {@code map} returns results in input order.
+ *
+ * <p><b>Faults.</b> A member that leaves or dies mid-task has its tasks run again on another member, up to
+ * {@link Builder#maxAttempts(int)} attempts in all: delivery is <i>at least once</i>, so tasks should be idempotent.
+ * When the attempts are used up the task fails with {@link TaskFailedException} naming the cause. A task's own
+ * exception fails it at once, as in {@code ProcessPool}. {@link #terminate()} cancels the outstanding tasks on every
+ * member and shuts the pool's members down; nothing hangs.
+ *
+ * <p><b>Security defaults.</b> The pool's own members bind to 127.0.0.1 only, find each other by TCP on loopback (no
+ * multicast, no cloud discovery) and use a random cluster name, so a test never joins a stranger's cluster. For a real
+ * deployment give a {@link Builder#memberConfig(Config) member configuration} with TLS and authentication: see
+ * Hazelcast's security documentation; gil4j adds no crypto of its own. Tasks and results travel by Java serialization:
+ * run only members you trust. Thread-safe.
+ */
+public final class ClusterPool implements TaskPool {
+    private static final Logger logger = LoggerFactory.getLogger(ClusterPool.class);
+    private static final long MEMBERS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
+
+    private final HazelcastInstance hazelcast;
+    private final List<JvmProcess> localMembers;
+    private final IExecutorService executor;
+    private final int maxAttempts;
+    private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private ClusterPool(HazelcastInstance hazelcast, List<JvmProcess> localMembers, int maxAttempts) {
+        this.hazelcast = hazelcast;
+        this.localMembers = localMembers;
+        this.executor = hazelcast.getExecutorService("gil4j-cluster-pool");
+        this.maxAttempts = maxAttempts;
+    }
+
+    /**
+     * Starts a pool on an embedded member in this JVM, on loopback, with a cluster name of its own.
+     *
+     * @return the pool
+     */
+    public static ClusterPool create() {
+        return builder().build();
+    }
+
+    /**
+     * Returns a builder.
+     *
+     * @return a builder: embedded member, random cluster name, 3 attempts per task
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Returns how many members the cluster has now.
+     *
+     * @return the number of members
+     */
+    public int members() {
+        return hazelcast.getCluster().getMembers().size();
+    }
+
+    /**
+     * Returns the member JVMs this pool started ({@link Builder#localMembers(int)}), for monitoring and tests.
+     *
+     * @return the local member processes
+     */
+    public List<JvmProcess> localMembers() {
+        return List.copyOf(localMembers);
+    }
+
+    @Override
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
+        Collection<? extends T> all = materialize(Objects.requireNonNull(items, "items"));
+        return map(fn, all, defaultChunksize(all.size()));
+    }
+
+    @Override
+    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+            int chunksize) {
+        Collection<? extends T> all = materialize(Objects.requireNonNull(items, "items"));
+        return drain(start(fn, all, chunksize, true, Integer.MAX_VALUE), all.size());
+    }
+
+    /**
+     * Applies a two-argument function to every pair (its key first): {@code ProcessPool.starmap}'s twin.
+     *
+     * @param fn the function
+     * @param pairs the argument pairs
+     * @param <A> the first argument's type
+     * @param <B> the second argument's type
+     * @param <R> the result type
+     * @return the results, in input order
+     */
+    public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
+            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
+        List<Object[]> arguments = new ArrayList<>();
+        for (Map.Entry<? extends A, ? extends B> pair : Objects.requireNonNull(pairs, "pairs")) {
+            arguments.add(new Object[] {pair.getKey(), pair.getValue()});
+        }
+        return drain(start(fn, arguments, defaultChunksize(arguments.size()), true, Integer.MAX_VALUE),
+                arguments.size());
+    }
+
+    @Override
+    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items) {
+        return imap(fn, items, 1);
+    }
+
+    @Override
+    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
+            int chunksize) {
+        return start(fn, Objects.requireNonNull(items, "items"), chunksize, true, readAhead());
+    }
+
+    @Override
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items) {
+        return imapUnordered(fn, items, 1);
+    }
+
+    @Override
+    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items, int chunksize) {
+        return start(fn, Objects.requireNonNull(items, "items"), chunksize, false, readAhead());
+    }
+
+    @Override
+    public <T, R> R apply(SerializableFunction<? super T, ? extends R> fn, T argument) {
+        CompletableFuture<R> result = applyAsync(fn, argument);
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            throw ChunkResults.describe(e.getCause(), 0);
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("apply was interrupted");
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <T, R> CompletableFuture<R> applyAsync(SerializableFunction<? super T, ? extends R> fn, T argument) {
+        Objects.requireNonNull(fn, "fn");
+        checkOpen("applyAsync");
+        CompletableFuture<Object[]> chunk = submit(new ChunkTask(fn, new Object[] {argument}));
+        CompletableFuture<R> result = new CompletableFuture<>() {
+            @Override
+            public boolean cancel(boolean mayInterruptIfRunning) {
+                chunk.cancel(mayInterruptIfRunning);
+                return super.cancel(mayInterruptIfRunning);
+            }
+        };
+        chunk.whenComplete((results, failure) -> {
+            if (failure == null) {
+                result.complete((R) results[0]);
+            } else {
+                result.completeExceptionally(failure); // a cancellation stays a CancellationException
+            }
+        });
+        return result;
+    }
+
+    private <R> ChunkResults<R> start(Serializable fn, Iterable<?> items, int chunksize, boolean ordered,
+            int readAhead) {
+        Objects.requireNonNull(fn, "fn");
+        if (chunksize < 1) {
+            throw new IllegalArgumentException("chunksize must be at least 1 but was " + chunksize);
+        }
+        checkOpen("map");
+        ChunkResults<R> results = new ChunkResults<>(items.iterator(), chunksize, ordered, readAhead,
+                arguments -> submit(new ChunkTask(fn, arguments)));
+        results.topUp();
+        return results;
+    }
+
+    private static <R> List<R> drain(ChunkResults<R> results, int size) {
+        List<R> all = new ArrayList<>(size);
+        try {
+            while (results.hasNext()) {
+                all.add(results.next());
+            }
+        } catch (RuntimeException | Error e) {
+            results.close();
+            throw e;
+        }
+        return all;
+    }
+
+    /** Submits a chunk, running it again elsewhere when its member leaves, up to {@code maxAttempts} in all. */
+    CompletableFuture<Object[]> submit(ChunkTask task) {
+        CompletableFuture<Object[]> result = new CompletableFuture<>();
+        outstanding.add(result);
+        result.whenComplete((value, failure) -> outstanding.remove(result));
+        attempt(task, 1, result);
+        return result;
+    }
+
+    private void attempt(ChunkTask task, int attempt, CompletableFuture<Object[]> result) {
+        if (result.isDone()) {
+            return; // cancelled
+        }
+        try {
+            executor.submit(task, new ExecutionCallback<Object[]>() {
+                @Override
+                public void onResponse(Object[] response) {
+                    result.complete(response);
+                }
+
+                @Override
+                public void onFailure(Throwable failure) {
+                    if (memberLost(failure) && !closed && attempt < maxAttempts) {
+                        logger.warn("a task's member left ({}); running it again (attempt {} of {})", failure,
+                                attempt + 1, maxAttempts);
+                        attempt(task, attempt + 1, result);
+                    } else if (memberLost(failure)) {
+                        result.completeExceptionally(new TaskFailedException("the task's member left the cluster "
+                                + attempt + " time(s) and no attempt is left (maxAttempts " + maxAttempts + ")",
+                                failure));
+                    } else {
+                        result.completeExceptionally(failure);
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            result.completeExceptionally(e);
+        }
+    }
+
+    private static boolean memberLost(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof MemberLeftException || cause instanceof RetryableException
+                    || cause instanceof HazelcastInstanceNotActiveException
+                    || cause instanceof TargetDisconnectedException || cause instanceof TargetNotMemberException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int defaultChunksize(int items) {
+        int chunks = Math.max(1, members()) * 4;
+        return Math.max(1, items / chunks + (items % chunks == 0 ? 0 : 1));
+    }
+
+    private int readAhead() {
+        return Math.max(1, members()) * 16;
+    }
+
+    private static <T> Collection<T> materialize(Iterable<T> items) {
+        if (items instanceof Collection) {
+            return (Collection<T>) items;
+        }
+        List<T> all = new ArrayList<>();
+        items.forEach(all::add);
+        return all;
+    }
+
+    private void checkOpen(String call) {
+        checkState(!closed, "%s() called on a ClusterPool after close() or terminate()", call);
+    }
+
+    /** Waits for the outstanding tasks, then shuts down this JVM's member or client and the pool's member JVMs. */
+    @Override
+    public void close() {
+        closed = true;
+        for (CompletableFuture<?> task : List.copyOf(outstanding)) {
+            try {
+                task.get();
+            } catch (ExecutionException | CancellationException done) {
+                // finished, with a failure its caller sees
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                terminate();
+                return;
+            }
+        }
+        shutDown();
+    }
+
+    /** Cancels every outstanding task (they fail with {@link CancellationException}) and shuts everything down. */
+    @Override
+    public void terminate() {
+        closed = true;
+        for (CompletableFuture<?> task : List.copyOf(outstanding)) {
+            task.cancel(true);
+        }
+        shutDown();
+    }
+
+    private void shutDown() {
+        try {
+            hazelcast.shutdown();
+        } catch (RuntimeException alreadyDown) {
+            // nothing to shut
+        }
+        for (JvmProcess member : localMembers) {
+            if (member.isAlive()) {
+                member.kill();
+            }
+            try {
+                member.join(Duration.ofSeconds(30));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ClusterPool[" + (closed ? "closed" : members() + " members") + ", " + localMembers.size()
+                + " local member JVMs, " + outstanding.size() + " tasks outstanding]";
+    }
+
+    /**
+     * Configures a {@link ClusterPool}. Not thread-safe.
+     *
+     * <pre>{@code
+     * ClusterPool pool = ClusterPool.builder().localMembers(2).maxAttempts(3).build();
+     * }</pre>
+     */
+    public static final class Builder {
+        private String clusterName;
+        private int localMembers;
+        private final List<String> join = new ArrayList<>();
+        private int maxAttempts = 3;
+        private Config memberConfig;
+
+        private Builder() {}
+
+        /**
+         * Names the cluster. Default: {@code gil4j-} and a random UUID, so that nobody else's cluster is joined.
+         *
+         * @param name the cluster name
+         * @return this builder
+         */
+        public Builder clusterName(String name) {
+            this.clusterName = Objects.requireNonNull(name, "name");
+            return this;
+        }
+
+        /**
+         * Starts {@code count} member JVMs on this machine (loopback, ports chosen free); this JVM joins as a client.
+         *
+         * @param count at least 1
+         * @return this builder
+         */
+        public Builder localMembers(int count) {
+            if (count < 1) {
+                throw new IllegalArgumentException("localMembers must be at least 1 but was " + count);
+            }
+            this.localMembers = count;
+            return this;
+        }
+
+        /**
+         * Joins an existing cluster as a client at these addresses ({@code host:port}); give its
+         * {@link #clusterName(String)} too.
+         *
+         * @param addresses member addresses
+         * @return this builder
+         */
+        public Builder join(String... addresses) {
+            for (String address : addresses) {
+                join.add(Objects.requireNonNull(address, "address"));
+            }
+            return this;
+        }
+
+        /**
+         * Sets the embedded member's configuration (TLS, authentication, real networking). Default: loopback only.
+         *
+         * @param config a Hazelcast member configuration
+         * @return this builder
+         */
+        public Builder memberConfig(Config config) {
+            this.memberConfig = Objects.requireNonNull(config, "config");
+            return this;
+        }
+
+        /**
+         * Sets how many times a task may be started when its member leaves. Default: 3.
+         *
+         * @param attempts at least 1
+         * @return this builder
+         */
+        public Builder maxAttempts(int attempts) {
+            if (attempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1 but was " + attempts);
+            }
+            this.maxAttempts = attempts;
+            return this;
+        }
+
+        /**
+         * Starts or joins the cluster; returns once the pool's members have all joined.
+         *
+         * @return the pool
+         * @throws IllegalStateException if both local members and an existing cluster were asked for, or the members
+         *     did not join in time
+         */
+        public ClusterPool build() {
+            checkState(localMembers == 0 || join.isEmpty(), "localMembers(%s) and join(%s) exclude each other",
+                    localMembers, join);
+            String name = clusterName != null ? clusterName : "gil4j-" + UUID.randomUUID();
+            if (!join.isEmpty()) {
+                return new ClusterPool(HazelcastClient.newHazelcastClient(Configs.client(name, join)), List.of(),
+                        maxAttempts);
+            }
+            if (localMembers == 0) {
+                Config config = memberConfig != null ? memberConfig : Configs.member(name, freePort(), List.of());
+                return new ClusterPool(Hazelcast.newHazelcastInstance(config), List.of(), maxAttempts);
+            }
+            return startLocalMembers(name);
+        }
+
+        private ClusterPool startLocalMembers(String name) {
+            List<Integer> ports = new ArrayList<>();
+            for (int i = 0; i < localMembers; i++) {
+                ports.add(freePort());
+            }
+            List<JvmProcess> members = new ArrayList<>();
+            List<String> addresses = new ArrayList<>();
+            for (int port : ports) {
+                List<Integer> peers = List.copyOf(ports);
+                JvmProcess member = JvmProcess.builder(() -> ClusterMember.serve(name, port, peers))
+                        .name("cluster-member-" + port).daemon(true).build();
+                member.start();
+                members.add(member);
+                addresses.add("127.0.0.1:" + port);
+            }
+            HazelcastInstance client = HazelcastClient.newHazelcastClient(Configs.client(name, addresses));
+            long deadline = System.nanoTime() + MEMBERS_TIMEOUT_NANOS;
+            while (client.getCluster().getMembers().size() < localMembers) {
+                if (System.nanoTime() - deadline > 0) {
+                    client.shutdown();
+                    members.forEach(JvmProcess::kill);
+                    throw new IllegalStateException("only " + client.getCluster().getMembers().size() + " of "
+                            + localMembers + " members joined within 120 s");
+                }
+                try {
+                    Thread.sleep(50); // polling the cluster's membership, which has no blocking wait
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while the members were joining", e);
+                }
+            }
+            return new ClusterPool(client, members, maxAttempts);
+        }
+
+        private static int freePort() {
+            try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return probe.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot find a free port on loopback", e);
+            }
+        }
+    }
+}
