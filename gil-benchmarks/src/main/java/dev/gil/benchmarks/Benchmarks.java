@@ -21,6 +21,7 @@ import java.util.Map;
  * java -jar gil-benchmarks/target/gil-benchmarks.jar pool [--quick] [--peer PATH]   # ProcessPool vs CPython Pool(2)
  * java -jar gil-benchmarks/target/gil-benchmarks.jar seed [--quick] [--peer PATH]   # I/O threads, race, refcounts
  * java -jar gil-benchmarks/target/gil-benchmarks.jar agent                          # the gil4j agent's costs
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar cluster                        # ClusterPool on 2 local members
  * java -jar gil-benchmarks/target/gil-benchmarks.jar jmh [JMH options]              # the JMH microbenchmarks
  * </pre>
  */
@@ -43,6 +44,11 @@ public final class Benchmarks {
             case "multiprocess" -> System.out.print(multiprocess(rest));
             case "pool" -> System.out.print(pool(rest));
             case "seed" -> System.out.print(seed(rest));
+            case "cluster" -> {
+                Report report = new Report();
+                cluster(report, false);
+                System.out.print(report.markdown());
+            }
             case "agent" -> {
                 Report report = new Report();
                 agent(report, false);
@@ -51,7 +57,7 @@ public final class Benchmarks {
             case "compare" -> System.out.print(compare(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
-                System.err.println("usage: gil-benchmarks core|multiprocess|pool|seed|agent|compare [--quick] [--peer PATH] "
+                System.err.println("usage: gil-benchmarks core|multiprocess|pool|seed|agent|cluster|compare [--quick] [--peer PATH] "
                         + "[--out DIR (compare)] | jmh [JMH options]");
                 System.exit(command.equals("help") ? 0 : 2);
             }
@@ -74,6 +80,7 @@ public final class Benchmarks {
         pool(report, quick, peer);
         seed(report, quick, peer);
         agent(report, quick);
+        cluster(report, quick);
         String markdown = String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
         java.nio.file.Files.createDirectories(out);
         java.nio.file.Files.writeString(out.resolve("compare.md"), markdown);
@@ -376,6 +383,28 @@ public final class Benchmarks {
                     "UNSYNCHRONIZED " + Report.format(unsynchronized.median()) + " ns", ratio,
                     atomic ? "≤ 1.5× UNSYNCHRONIZED" : "reported", atomic ? ratio <= 1.5 : null);
         }
+    }
+
+    private static void cluster(Report report, boolean quick) throws Exception {
+        if (quick) {
+            progress("cluster rows skipped: --quick (starting Hazelcast members takes seconds)");
+            return;
+        }
+        progress("ClusterPool on 2 member JVMs: CPU-bound 8 chunks, and tiny tasks beside ProcessPool(2)");
+        int reps = 5;
+        Samples speedup = new Samples(reps);
+        Samples cluster = new Samples(reps);
+        Samples processes = new Samples(reps);
+        ClusterScenarios.run(reps, 50_000_000, 2_000, figures -> {
+            speedup.add(figures.cpuSpeedup());
+            cluster.add(figures.clusterTasksPerSecond());
+            processes.add(figures.processPoolTasksPerSecond());
+        });
+        report.row("cluster CPU-bound 8 chunks on 2 local members / 1 thread", "× speed", speedup, Double.NaN,
+                "2 cores: ideal 2", speedup.median() / 2, "≥ 1.6×", speedup.median() >= 1.6);
+        report.row("cluster map x*x, chunksize 1 (per-task overhead)", "tasks/s", cluster, Double.NaN,
+                "ProcessPool(2) " + Report.format(processes.median()) + " tasks/s",
+                cluster.median() / processes.median(), "reported", null);
     }
 
     private static void agent(Report report, boolean quick) throws Exception {

@@ -74,6 +74,13 @@ import org.slf4j.LoggerFactory;
 public final class ClusterPool implements TaskPool {
     private static final Logger logger = LoggerFactory.getLogger(ClusterPool.class);
     private static final long MEMBERS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
+    /** What Hazelcast asks of a member JVM for full functionality (it warns without them). */
+    private static final String[] MEMBER_JVM_OPTIONS = {"--add-modules", "java.se",
+        "--add-exports", "java.base/jdk.internal.ref=ALL-UNNAMED",
+        "--add-opens", "java.base/java.lang=ALL-UNNAMED",
+        "--add-opens", "java.base/sun.nio.ch=ALL-UNNAMED",
+        "--add-opens", "java.management/sun.management=ALL-UNNAMED",
+        "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"};
 
     private final HazelcastInstance hazelcast;
     private final List<JvmProcess> localMembers;
@@ -482,7 +489,7 @@ public final class ClusterPool implements TaskPool {
             for (int port : ports) {
                 List<Integer> peers = List.copyOf(ports);
                 JvmProcess member = JvmProcess.builder(() -> ClusterMember.serve(name, port, peers))
-                        .name("cluster-member-" + port).daemon(true).build();
+                        .name("cluster-member-" + port).daemon(true).jvmOptions(MEMBER_JVM_OPTIONS).build();
                 member.start();
                 members.add(member);
                 addresses.add("127.0.0.1:" + port);

@@ -56,6 +56,8 @@ public final class GilExamples implements Callable<Integer> {
         example(cli, "mutex", "A mutex per object: its cost, its deadlock, and ordered locking.",
                 PerObjectMutexExample::main);
         example(cli, "convoy", "An I/O thread next to a CPU-bound one, under three schedulers.", ConvoyExample::main);
+        example(cli, "cluster", "CPU-bound chunks on a ProcessPool and on a 2-member ClusterPool, same code.",
+                ClusterExample::main);
         example(cli, "auto-checkpoint", "A loop with no checkpoint() call, without and with the gil4j agent.",
                 AutoCheckpointExample::main);
         return cli;

@@ -27,6 +27,14 @@ class ExamplesTest {
     }
 
     @Test
+    void theSameMapCallRunsOnAProcessPoolAndOnACluster() {
+        List<ClusterExample.Row> rows = ClusterExample.measure(80_000);
+        assertThat(rows).extracting(ClusterExample.Row::how).containsExactly("1 thread", "ProcessPool.create(2)",
+                "ClusterPool.builder().localMembers(2).build()");
+        assertThat(rows).allMatch(row -> row.seconds() > 0);
+    }
+
+    @Test
     void theAgentLetsTheSecondThreadInBeforeTheLoopEnds() throws Exception {
         List<AutoCheckpointExample.Row> rows = AutoCheckpointExample.measure(java.time.Duration.ofMillis(200));
         AutoCheckpointExample.Row without = rows.get(0);

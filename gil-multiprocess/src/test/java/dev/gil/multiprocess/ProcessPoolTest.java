@@ -9,6 +9,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -462,7 +463,9 @@ class ProcessPoolTest {
         }
 
         static int markThenSleep(String dir, int i, int millis) throws IOException, InterruptedException {
-            Files.writeString(Path.of(dir, "started-" + i), String.valueOf(ProcessHandle.current().pid()));
+            Path written = Files.writeString(Path.of(dir, "writing-" + i),
+                    String.valueOf(ProcessHandle.current().pid()));
+            Files.move(written, Path.of(dir, "started-" + i), StandardCopyOption.ATOMIC_MOVE); // seen whole or not
             Thread.sleep(millis);
             return i;
         }
@@ -499,9 +502,8 @@ class ProcessPoolTest {
             List<Long> pids = new ArrayList<>();
             try (var files = Files.list(dir)) {
                 for (Path file : (Iterable<Path>) files::iterator) {
-                    String content = Files.readString(file);
-                    if (!content.isEmpty()) {
-                        pids.add(Long.parseLong(content));
+                    if (file.getFileName().toString().startsWith("started-")) {
+                        pids.add(Long.parseLong(Files.readString(file)));
                     }
                 }
             }
@@ -510,7 +512,7 @@ class ProcessPoolTest {
 
         static long markerCount(Path dir) throws IOException {
             try (var files = Files.list(dir)) {
-                return files.count();
+                return files.filter(file -> file.getFileName().toString().startsWith("started-")).count();
             }
         }
     }
