@@ -2,21 +2,14 @@ package dev.gil.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.jar.Attributes;
-import java.util.jar.JarOutputStream;
-import java.util.jar.Manifest;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -27,19 +20,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class ForkedAgentTest {
 
-    /** An agent jar holding only the manifest: the agent's classes come from the test's class path. */
-    private static Path agentJar(Path dir) throws IOException {
-        Manifest manifest = new Manifest();
-        Attributes attributes = manifest.getMainAttributes();
-        attributes.put(Attributes.Name.MANIFEST_VERSION, "1.0");
-        attributes.putValue("Premain-Class", GilAgent.class.getName());
-        attributes.putValue("Agent-Class", GilAgent.class.getName());
-        attributes.putValue("Can-Retransform-Classes", "true");
-        Path jar = dir.resolve("gil-agent-test.jar");
-        try (OutputStream out = Files.newOutputStream(jar); JarOutputStream ignored = new JarOutputStream(out,
-                manifest)) {
-            return jar;
-        }
+    /** The same {@code -javaagent} option with other patterns, which it would refuse to build. */
+    private static String withPatterns(String option, String patterns) {
+        return option.substring(0, option.indexOf('=') + 1) + patterns;
     }
 
     /** Runs the scenario and returns its {@code key=value} lines. */
@@ -76,9 +59,9 @@ class ForkedAgentTest {
     }
 
     @Test
-    void withTheAgentTheOtherThreadRunsWhileTheLoopSpinsAndResultsAreUnchanged(@TempDir Path dir) throws Exception {
+    void withTheAgentTheOtherThreadRunsWhileTheLoopSpinsAndResultsAreUnchanged() throws Exception {
         Map<String, String> plain = scenario(null);
-        Map<String, String> agent = scenario("-javaagent:" + agentJar(dir) + "=include=example.*");
+        Map<String, String> agent = scenario(GilAgent.javaagentOption("include=example.*"));
         assertThat(agent.get("other-ran-first")).as(agent.get("output")).isEqualTo("true");
         assertThat(agent.get("checksum")).isEqualTo(plain.get("checksum"));
         assertThat(agent.get("instrumented")).contains("example.cpu.Spin", "example.cpu.AgentScenario");
@@ -86,9 +69,9 @@ class ForkedAgentTest {
     }
 
     @Test
-    void excludedPackagesAreLeftAloneAndAPatternThatMatchesNothingIsReported(@TempDir Path dir) throws Exception {
-        Map<String, String> run = scenario("-javaagent:" + agentJar(dir)
-                + "=include=example.*,com.nowhere.*;exclude=example.excluded.*", "excluded");
+    void excludedPackagesAreLeftAloneAndAPatternThatMatchesNothingIsReported() throws Exception {
+        Map<String, String> run = scenario(
+                GilAgent.javaagentOption("include=example.*,com.nowhere.*;exclude=example.excluded.*"), "excluded");
         assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("false");
         assertThat(run.get("instrumented")).contains("example.cpu.Spin").doesNotContain("ExcludedSpin");
         assertThat(run.get("unmatched")).isEqualTo("[com.nowhere.*]");
@@ -104,15 +87,15 @@ class ForkedAgentTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"fair", "unfair", "ioPriority", "eventuallyFair", "switchInterval"})
-    void everyBuiltInSchedulerGetsTheLockHandedOver(String scheduler, @TempDir Path dir) throws Exception {
-        Map<String, String> run = scenario("-javaagent:" + agentJar(dir) + "=include=example.*",
+    void everyBuiltInSchedulerGetsTheLockHandedOver(String scheduler) throws Exception {
+        Map<String, String> run = scenario(GilAgent.javaagentOption("include=example.*"),
                 "scheduler=" + scheduler);
         assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
     }
 
     @Test
-    void startingTheAgentTwiceInstrumentsOnce(@TempDir Path dir) throws Exception {
-        Map<String, String> run = scenario("-javaagent:" + agentJar(dir) + "=include=example.*", "attach");
+    void startingTheAgentTwiceInstrumentsOnce() throws Exception {
+        Map<String, String> run = scenario(GilAgent.javaagentOption("include=example.*"), "attach");
         assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
         assertThat(run.get("output")).contains("already running");
         assertThat(run.get("checksum")).isEqualTo(scenario(null).get("checksum"));
@@ -125,15 +108,10 @@ class ForkedAgentTest {
     }
 
     @Test
-    void javaagentOptionStartsTheAgentInAChildJvm() throws Exception {
-        Map<String, String> run = scenario(GilAgent.javaagentOption("include=example.*"));
-        assertThat(run.get("other-ran-first")).as(run.get("output")).isEqualTo("true");
-    }
-
-    @Test
-    void aBadArgumentStopsTheJvmWithAMessageNamingIt(@TempDir Path dir) throws Exception {
+    void aBadArgumentStopsTheJvmWithAMessageNamingIt() throws Exception {
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-javaagent:" + agentJar(dir) + "=include=java.util.*", "-cp", System.getProperty("java.class.path"),
+                withPatterns(GilAgent.javaagentOption("include=example.*"), "include=java.util.*"), "-cp",
+                System.getProperty("java.class.path"),
                 "example.cpu.AgentScenario").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(1, TimeUnit.MINUTES)).isTrue();

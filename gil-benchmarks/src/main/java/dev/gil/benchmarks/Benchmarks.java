@@ -40,20 +40,12 @@ public final class Benchmarks {
         String command = args.length == 0 ? "help" : args[0];
         String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
         switch (command) {
-            case "core" -> System.out.print(core(rest));
-            case "multiprocess" -> System.out.print(multiprocess(rest));
-            case "pool" -> System.out.print(pool(rest));
-            case "seed" -> System.out.print(seed(rest));
-            case "cluster" -> {
-                Report report = new Report();
-                cluster(report, false);
-                System.out.print(report.markdown());
-            }
-            case "agent" -> {
-                Report report = new Report();
-                agent(report, false);
-                System.out.print(report.markdown());
-            }
+            case "core" -> System.out.print(section(rest, Benchmarks::core));
+            case "multiprocess" -> System.out.print(section(rest, Benchmarks::multiprocess));
+            case "pool" -> System.out.print(section(rest, Benchmarks::pool));
+            case "seed" -> System.out.print(section(rest, Benchmarks::seed));
+            case "cluster" -> System.out.print(section(rest, (report, quick, peer) -> cluster(report, false)));
+            case "agent" -> System.out.print(section(rest, (report, quick, peer) -> agent(report, false)));
             case "compare" -> System.out.print(compare(rest));
             case "jmh" -> org.openjdk.jmh.Main.main(rest);
             default -> {
@@ -102,31 +94,16 @@ public final class Benchmarks {
                 peer.available() ? "gil_peer.py, same run" : peer.unavailableReason());
     }
 
-    static String core(String... args) throws Exception {
-        PythonPeer peer = peer(args);
-        Report report = new Report();
-        core(report, Arrays.asList(args).contains("--quick"), peer);
-        return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
+    /** One part of the comparison. */
+    interface Section {
+        void run(Report report, boolean quick, PythonPeer peer) throws Exception;
     }
 
-    static String multiprocess(String... args) throws Exception {
+    /** Runs one part on its own and returns its table, with the machine it ran on. */
+    static String section(String[] args, Section section) throws Exception {
         PythonPeer peer = peer(args);
         Report report = new Report();
-        multiprocess(report, Arrays.asList(args).contains("--quick"), peer);
-        return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
-    }
-
-    static String seed(String... args) throws Exception {
-        PythonPeer peer = peer(args);
-        Report report = new Report();
-        seed(report, Arrays.asList(args).contains("--quick"), peer);
-        return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
-    }
-
-    static String pool(String... args) throws Exception {
-        PythonPeer peer = peer(args);
-        Report report = new Report();
-        pool(report, Arrays.asList(args).contains("--quick"), peer);
+        section.run(report, Arrays.asList(args).contains("--quick"), peer);
         return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
     }
 

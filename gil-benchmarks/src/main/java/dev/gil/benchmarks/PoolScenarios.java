@@ -1,5 +1,6 @@
 package dev.gil.benchmarks;
 
+import bench.plain.Loops;
 import dev.gil.multiprocess.ProcessPool;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -26,15 +27,9 @@ final class PoolScenarios {
         return x * x;
     }
 
-    /** CPU-bound work the JIT cannot remove: {@code n} rounds of xorshift, its result returned. */
+    /** CPU-bound work the JIT cannot remove: {@code n} rounds of xorshift ({@link Loops#xorshift}), never instrumented. */
     static long countdown(long n) {
-        long x = n | 1;
-        for (long i = 0; i < n; i++) {
-            x ^= x << 13;
-            x ^= x >>> 7;
-            x ^= x << 17;
-        }
-        return x;
+        return Loops.xorshift(n);
     }
 
     /** What to do with each repetition's figures, between repetitions (such as running the CPython peer once). */

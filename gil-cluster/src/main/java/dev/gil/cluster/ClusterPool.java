@@ -190,20 +190,6 @@ public final class ClusterPool implements TaskPool {
     }
 
     @Override
-    public <T, R> R apply(SerializableFunction<? super T, ? extends R> fn, T argument) {
-        CompletableFuture<R> result = applyAsync(fn, argument);
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw ChunkResults.describe(e.getCause(), 0);
-        } catch (InterruptedException e) {
-            result.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("apply was interrupted");
-        }
-    }
-
-    @Override
     @SuppressWarnings("unchecked")
     public <T, R> CompletableFuture<R> applyAsync(SerializableFunction<? super T, ? extends R> fn, T argument) {
         Objects.requireNonNull(fn, "fn");

@@ -353,20 +353,6 @@ public final class ProcessPool implements TaskPool {
                 chunksize, false, readAhead());
     }
 
-    @Override
-    public <T, R> R apply(SerializableFunction<? super T, ? extends R> fn, T argument) {
-        CompletableFuture<R> result = applyAsync(fn, argument);
-        try {
-            return result.get();
-        } catch (ExecutionException e) {
-            throw PoolJob.describe(e.getCause(), 0);
-        } catch (InterruptedException e) {
-            result.cancel(true);
-            Thread.currentThread().interrupt();
-            throw new CancellationException("apply was interrupted: its task is cancelled");
-        }
-    }
-
     /**
      * {@inheritDoc}
      *
@@ -845,16 +831,7 @@ public final class ProcessPool implements TaskPool {
      */
     @Override
     public void close() {
-        lock.lock();
-        try {
-            if (state == State.RUNNING) {
-                state = State.CLOSING;
-                wakeAllFeeders();
-            }
-        } finally {
-            lock.unlock();
-        }
-        superviseLater(this::checkAllGone);
+        shutdown();
         try {
             join();
         } catch (InterruptedException e) {

@@ -1,7 +1,9 @@
 package dev.gil.multiprocess;
 
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 
 /**
  * A pool that runs functions over inputs somewhere else: Python's {@code multiprocessing.Pool} API, for code that
@@ -91,16 +93,31 @@ public interface TaskPool extends AutoCloseable {
             Iterable<? extends T> items, int chunksize);
 
     /**
-     * Applies {@code fn} to one argument in a worker and waits for the result.
+     * Applies {@code fn} to one argument in a worker and waits for the result: {@link #applyAsync} and a wait.
      *
      * @param fn the function
      * @param argument the argument
      * @param <T> the argument type
      * @param <R> the result type
      * @return the result
-     * @throws TaskFailedException if the task failed
+     * @throws TaskFailedException if the task failed; its cause is the task's exception
+     * @throws CancellationException if the waiting thread was interrupted (the task is cancelled, the thread stays
+     *     interrupted) or the pool was terminated
      */
-    <T, R> R apply(SerializableFunction<? super T, ? extends R> fn, T argument);
+    default <T, R> R apply(SerializableFunction<? super T, ? extends R> fn, T argument) {
+        CompletableFuture<R> result = applyAsync(fn, argument);
+        try {
+            return result.get();
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            throw cause instanceof TaskFailedException ? (TaskFailedException) cause
+                    : new TaskFailedException("task #0 failed: " + cause, cause);
+        } catch (InterruptedException e) {
+            result.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new CancellationException("apply was interrupted: its task is cancelled");
+        }
+    }
 
     /**
      * Applies {@code fn} to one argument in a worker.
