@@ -302,7 +302,12 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
                 + (closed ? ", closed" : "") + "]";
     }
 
-    /** Crosses to another process as where to meet the owner and the token that proves it. */
+    /**
+     * Crosses to another process as where to meet the owner and the token that proves it.
+     *
+     * @return the transfer record
+     * @throws ObjectStreamException if this handle is closed
+     */
     private Object writeReplace() throws ObjectStreamException {
         if (closed) {
             throw new NotSerializableException("a closed ProcessQueue cannot be sent to another process");

@@ -22,8 +22,11 @@ import java.util.OptionalInt;
 public final class WorkerDiedException extends TaskFailedException {
     private static final long serialVersionUID = 1L;
 
+    /** The name of the worker that died. */
     private final String workerName;
+    /** Its process id. */
     private final long pid;
+    /** Its exit code, Python style, or null if it could not be read. */
     private final Integer exitCode;
 
     /**
