@@ -11,6 +11,8 @@ public final class ChunkTask implements Callable<Object[]>, Serializable {
 
     /** A {@link SerializableFunction}, or a {@link SerializableBiFunction} applied to two-element arrays. */
     private final Serializable function;
+    /** The inputs; each must be serializable, or sending the task fails and names it. */
+    @SuppressWarnings("serial")
     private final Object[] arguments;
 
     public ChunkTask(Serializable function, Object[] arguments) {
