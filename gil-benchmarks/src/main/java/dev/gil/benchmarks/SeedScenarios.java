@@ -41,8 +41,11 @@ final class SeedScenarios {
         GlobalInterpreterLock gil = GlobalInterpreterLock.create();
         long start = System.nanoTime();
         for (int t = 0; t < threads; t++) {
-            try (GlobalInterpreterLock.Held held = gil.hold()) {
+            gil.acquire();
+            try {
                 sleepReleasingTheLock(gil, sleeps, sleep);
+            } finally {
+                gil.release();
             }
         }
         double sequential = System.nanoTime() - start;
