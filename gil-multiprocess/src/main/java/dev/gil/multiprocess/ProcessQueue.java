@@ -18,7 +18,11 @@ import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -43,7 +47,8 @@ import java.util.concurrent.TimeoutException;
  *
  * <p><b>Closing.</b> {@link #close()} in the creating process closes the queue for everyone (waiting calls and later
  * ones throw {@link IllegalStateException}; items not taken are dropped); in another process it closes only that
- * process's connection. Thread-safe; calls from one process's threads to the owner are served one at a time.
+ * process's connections. Thread-safe: in another process each concurrent call has a connection of its own, so a
+ * blocked {@code get} does not hold up a {@code put} from another thread.
  *
  * @param <T> the item type
  */
@@ -57,8 +62,10 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
     /** Where the owner listens, and the token it expects. */
     private final transient Path socket;
     private final transient String token;
-    /** Elsewhere: the connection to the owner, opened on first use. Guarded by {@code this}. */
-    private transient FrameChannel channel;
+    /** Elsewhere: every open connection to the owner, one per concurrent call. Null in the owner. */
+    private final transient Set<FrameChannel> connections;
+    /** Elsewhere: the connections no call is using, for the next calls. */
+    private final transient ConcurrentLinkedDeque<FrameChannel> idle;
     private transient volatile boolean closed;
 
     private ProcessQueue(int capacity) {
@@ -70,6 +77,8 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
         }
         this.socket = server.socket();
         this.token = server.token();
+        this.connections = null;
+        this.idle = null;
     }
 
     private ProcessQueue(Path socket, String token) {
@@ -77,6 +86,8 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
         this.server = null;
         this.socket = socket;
         this.token = token;
+        this.connections = ConcurrentHashMap.newKeySet();
+        this.idle = new ConcurrentLinkedDeque<>();
     }
 
     /**
@@ -205,40 +216,73 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
         return store.size();
     }
 
-    /** Sends a request to the owner and reads its reply; for an item, acknowledges it. */
-    private synchronized FrameChannel.Frame request(byte kind, byte[] payload, boolean acknowledgeItem)
+    /**
+     * Sends a request to the owner on a connection of its own and reads the reply; for an item, acknowledges it. Each
+     * concurrent call has its own connection (the owner serves each on a thread), so a blocked {@code get} never holds
+     * up a {@code put} from another thread of this process.
+     */
+    private FrameChannel.Frame request(byte kind, byte[] payload, boolean acknowledgeItem)
             throws InterruptedException {
         checkOpen();
+        FrameChannel connection = null;
         try {
-            FrameChannel connection = connection();
+            connection = borrowConnection();
             connection.send(kind, payload, 0, payload.length);
             FrameChannel.Frame reply = connection.receive();
             if (reply.kind() == QueueServer.ITEM && acknowledgeItem) {
                 connection.send(QueueServer.ACK, NOTHING, 0, 0);
             }
             if (reply.kind() == QueueServer.CLOSED) {
+                discard(connection);
                 throw new IllegalStateException("the queue was closed by the process that created it");
             }
+            giveBack(connection);
             return reply;
         } catch (ClosedByInterruptException e) {
-            channel = null; // the owner returns a reserved item and drops a waiting put when it sees us go
+            discard(connection); // the owner returns a reserved item and drops a waiting put when it sees us go
             Thread.interrupted();
             throw new InterruptedException("interrupted while waiting on the queue");
         } catch (IOException e) {
-            channel = null;
+            discard(connection);
+            checkOpen();
             throw new IllegalStateException("the queue is gone: its owner process closed it or exited (" + e + ")",
                     e);
         }
     }
 
-    /** Guarded by {@code this}. */
-    private FrameChannel connection() throws IOException {
-        if (channel == null) {
-            SocketChannel connected = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-            PrivateSockets.presentToken(connected, token);
-            channel = new FrameChannel(connected);
+    private FrameChannel borrowConnection() throws IOException {
+        FrameChannel connection = idle.poll();
+        if (connection != null) {
+            return connection;
         }
-        return channel;
+        SocketChannel connected = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        PrivateSockets.presentToken(connected, token);
+        connection = new FrameChannel(connected);
+        connections.add(connection);
+        if (closed) {
+            discard(connection);
+            checkOpen();
+        }
+        return connection;
+    }
+
+    private void giveBack(FrameChannel connection) {
+        if (closed) {
+            discard(connection);
+        } else {
+            idle.push(connection);
+        }
+    }
+
+    private void discard(FrameChannel connection) {
+        if (connection != null) {
+            connections.remove(connection);
+            try {
+                connection.close();
+            } catch (IOException ignored) {
+                // closing
+            }
+        }
     }
 
     private byte[] serialize(T item) {
@@ -284,12 +328,10 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
             if (server != null) {
                 server.close();
             } else {
-                synchronized (this) {
-                    if (channel != null) {
-                        channel.close();
-                        channel = null;
-                    }
+                for (FrameChannel connection : List.copyOf(connections)) {
+                    discard(connection); // a call waiting on it ends with IllegalStateException
                 }
+                idle.clear();
             }
         } catch (IOException ignored) {
             // closing

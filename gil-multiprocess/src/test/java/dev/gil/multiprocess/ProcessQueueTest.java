@@ -163,6 +163,25 @@ class ProcessQueueTest {
     }
 
     @Test
+    void oneHandleServesABlockedGetAndAPutFromAnotherThread() throws Exception {
+        try (ProcessQueue<String> queue = ProcessQueue.create()) {
+            ProcessQueue<String> remote = elsewhere(queue);
+            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return remote.get();
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            remote.put("through the same handle");
+            assertThat(waiting.get(1, TimeUnit.MINUTES)).isEqualTo("through the same handle");
+            remote.close();
+            assertThatThrownBy(() -> remote.put("late")).isInstanceOf(IllegalStateException.class);
+            assertThat(queue.poll()).isNull();
+        }
+    }
+
+    @Test
     void anInterruptedGetTakesNothing() throws Exception {
         try (ProcessQueue<String> queue = ProcessQueue.create()) {
             ProcessQueue<String> remote = elsewhere(queue);
