@@ -2,10 +2,16 @@ package dev.gil.multiprocess;
 
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.PoolProtocol;
+import dev.gil.multiprocess.internal.WorkerLoop;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 
 /**
@@ -19,6 +25,8 @@ final class PoolWorker implements JvmProcess.ControlListener {
     static final int MAX_WINDOW = 64;
     /** How much work to keep queued at a worker, in its own compute time: enough to hide a round trip. */
     private static final long QUEUED_WORK_NANOS = 200_000;
+    /** How long a starting worker may take to report ready. */
+    private static final long READY_TIMEOUT_SECONDS = 60;
 
     final String name;
     /** Set once, before the worker starts. */
@@ -54,6 +62,58 @@ final class PoolWorker implements JvmProcess.ControlListener {
         this.pool = pool;
         this.name = name;
         this.canSend = canSend;
+    }
+
+    /** Starts a worker JVM and waits until it reports ready (its initializer ran). */
+    static PoolWorker start(ProcessPool pool, String workerName, Condition canSend, SerializableRunnable initializer,
+            List<String> jvmOptions, boolean warmStart) {
+        PoolWorker worker = new PoolWorker(pool, workerName, canSend);
+        JvmProcess.Builder builder = JvmProcess.builder(new WorkerLoop(workerName, initializer), worker,
+                "[" + workerName + "] ").name(workerName).daemon(true).warmStart(warmStart);
+        if (!jvmOptions.isEmpty()) {
+            builder.jvmOptions(jvmOptions.toArray(new String[0]));
+        }
+        JvmProcess process = builder.build();
+        worker.process = process;
+        try {
+            process.start();
+            if (!worker.ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                process.kill();
+                throw new IllegalStateException(workerName + " did not report ready within "
+                        + READY_TIMEOUT_SECONDS + " s; it was killed");
+            }
+        } catch (InterruptedException e) {
+            process.kill();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + workerName, e);
+        } catch (UncheckedIOException e) {
+            throw new IllegalStateException("cannot start " + workerName + ": " + e.getMessage(), e);
+        }
+        if (!worker.readyReported) {
+            throw new IllegalStateException(workerName + " could not start: " + describeEnd(process),
+                    process.failure().orElse(null));
+        }
+        return worker;
+    }
+
+    private static String describeEnd(JvmProcess process) {
+        OptionalInt code = exitCodeOf(process);
+        return process.failure().map(f -> "its initializer threw " + f)
+                .orElse("it exited with code " + (code.isPresent() ? code.getAsInt() : "unknown")
+                        + " (see its output above)");
+    }
+
+    /** The exit code of a worker whose channel closed: it is exiting, so wait a little; kill it if it hangs. */
+    static OptionalInt exitCodeOf(JvmProcess process) {
+        try {
+            if (!process.join(Duration.ofSeconds(10))) {
+                process.kill();
+                process.join(Duration.ofSeconds(10));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return process.exitCode();
     }
 
     /** Guarded: the job of the chunk answered last, whose chunks {@link #meanChunkNanos} describes. */

@@ -9,12 +9,9 @@ import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.PoolProtocol;
 import dev.gil.multiprocess.internal.SerialCodec;
 import dev.gil.multiprocess.internal.ValueCodec;
-import dev.gil.multiprocess.internal.WorkerLoop;
 import java.io.IOException;
 import java.io.NotSerializableException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -31,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -77,7 +73,6 @@ public final class ProcessPool implements TaskPool {
     private static final AtomicInteger poolCounter = new AtomicInteger();
     private static final AtomicInteger functionIds = new AtomicInteger();
     private static final int START_ATTEMPTS = 3;
-    private static final long READY_TIMEOUT_SECONDS = 60;
 
     private enum State { RUNNING, CLOSING, CLOSED }
 
@@ -201,53 +196,7 @@ public final class ProcessPool implements TaskPool {
     /** Starts one worker and waits until its initializer ran. */
     private PoolWorker startWorker() {
         String workerName = name + "-worker-" + workerCounter.incrementAndGet();
-        PoolWorker worker = new PoolWorker(this, workerName, lock.newCondition());
-        JvmProcess.Builder builder = JvmProcess.builder(new WorkerLoop(workerName, initializer), worker,
-                "[" + workerName + "] ").name(workerName).daemon(true).warmStart(warmStart);
-        if (!jvmOptions.isEmpty()) {
-            builder.jvmOptions(jvmOptions.toArray(new String[0]));
-        }
-        JvmProcess process = builder.build();
-        worker.process = process;
-        try {
-            process.start();
-            if (!worker.ready.await(READY_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
-                process.kill();
-                throw new IllegalStateException(workerName + " did not report ready within "
-                        + READY_TIMEOUT_SECONDS + " s; it was killed");
-            }
-        } catch (InterruptedException e) {
-            process.kill();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting " + workerName, e);
-        } catch (UncheckedIOException e) {
-            throw new IllegalStateException("cannot start " + workerName + ": " + e.getMessage(), e);
-        }
-        if (!worker.readyReported) {
-            throw new IllegalStateException(workerName + " could not start: " + describeEnd(process),
-                    process.failure().orElse(null));
-        }
-        return worker;
-    }
-
-    private static String describeEnd(JvmProcess process) {
-        OptionalInt code = exitCodeOf(process);
-        return process.failure().map(f -> "its initializer threw " + f)
-                .orElse("it exited with code " + (code.isPresent() ? code.getAsInt() : "unknown")
-                        + " (see its output above)");
-    }
-
-    /** The exit code of a worker whose channel closed: it is exiting, so wait a little; kill it if it hangs. */
-    private static OptionalInt exitCodeOf(JvmProcess process) {
-        try {
-            if (!process.join(Duration.ofSeconds(10))) {
-                process.kill();
-                process.join(Duration.ofSeconds(10));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        return process.exitCode();
+        return PoolWorker.start(this, workerName, lock.newCondition(), initializer, jvmOptions, warmStart);
     }
 
     private void addWorker(PoolWorker worker) {
@@ -719,7 +668,7 @@ public final class ProcessPool implements TaskPool {
         if (!worker.readyReported) {
             return; // it never joined the pool: startWorker() reports why
         }
-        OptionalInt exitCode = exitCodeOf(worker.process);
+        OptionalInt exitCode = PoolWorker.exitCodeOf(worker.process);
         PoolJob.Chunk running;
         boolean replace;
         lock.lock();
@@ -1010,55 +959,6 @@ public final class ProcessPool implements TaskPool {
                     + "] imapsReading=" + lazyJobs.size() + ">";
         } finally {
             lock.unlock();
-        }
-    }
-
-    /** A single task whose outcome completes a future. */
-    static final class SingleTaskJob<R> extends PoolJob {
-        final TaskFuture<R> future;
-
-        SingleTaskJob(ShippedFunction function, ProcessPool pool) {
-            super(function, PoolProtocol.SINGLE);
-            this.future = new TaskFuture<>(this, pool);
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        void chunkDone(Chunk chunk, Object[] results) {
-            future.complete((R) results[0]);
-        }
-
-        @Override
-        void chunkFailed(Chunk chunk, int index, Throwable failure) {
-            future.completeExceptionally(failure);
-        }
-    }
-
-    /** The future of one task; cancelling it withdraws the task if no worker has it yet. */
-    static final class TaskFuture<R> extends CompletableFuture<R> {
-        private final PoolJob job;
-        private final ProcessPool pool;
-        /** The task as the executor's caller submitted it, for {@link ProcessPoolExecutor#shutdownNow()}. */
-        volatile Object original;
-
-        TaskFuture(PoolJob job, ProcessPool pool) {
-            this.job = job;
-            this.pool = pool;
-        }
-
-        @Override
-        public boolean cancel(boolean mayInterruptIfRunning) {
-            boolean cancelled = super.cancel(mayInterruptIfRunning);
-            if (cancelled) {
-                job.cancelled = true;
-                pool.withdraw(job);
-            }
-            return cancelled;
-        }
-
-        @Override
-        public <U> CompletableFuture<U> newIncompleteFuture() {
-            return new CompletableFuture<>();
         }
     }
 

@@ -150,7 +150,7 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
         if (pool.isShutdown()) {
             throw new RejectedExecutionException("the executor was shut down; it accepts no new tasks");
         }
-        ProcessPool.TaskFuture<T> future = pool.submitOne(function, null);
+        TaskFuture<T> future = pool.submitOne(function, null);
         future.original = original;
         return future;
     }
@@ -274,8 +274,8 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
         pool.shutdown();
         List<Runnable> neverStarted = new ArrayList<>();
         for (PoolJob.Chunk chunk : pool.drainPending()) {
-            if (chunk.job instanceof ProcessPool.SingleTaskJob) {
-                ProcessPool.TaskFuture<?> future = ((ProcessPool.SingleTaskJob<?>) chunk.job).future;
+            if (chunk.job instanceof SingleTaskJob) {
+                TaskFuture<?> future = ((SingleTaskJob<?>) chunk.job).future;
                 future.cancel(false);
                 Object original = future.original;
                 neverStarted.add(original instanceof Runnable ? new FutureTask<>((Runnable) original, null)

@@ -387,6 +387,21 @@ class ProcessPoolTest {
                 .rootCause().hasMessageContaining("no configuration");
     }
 
+    @Test
+    void workersGetTheJvmOptionsAndCanStartWarm() {
+        try (ProcessPool pool = ProcessPool.builder().processes(1).jvmOptions("-Xmx48m").build()) {
+            assertThat(pool.<Integer, Long>apply(x -> Runtime.getRuntime().maxMemory(), 0))
+                    .isLessThanOrEqualTo(48L << 20);
+        }
+        try (ProcessPool pool = ProcessPool.builder().processes(2).warmStart(true).build()) {
+            assertThat(pool.<Integer, Integer>map(x -> x + 1, range(10))).hasSize(10);
+        } finally {
+            JvmProcess.stopWarmStandby();
+        }
+        assertThatThrownBy(() -> ProcessPool.builder().warmStart(true).jvmOptions("-Xmx48m").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("-Xmx48m");
+    }
+
     // -- lifecycle -----------------------------------------------------------------------------------------------------
 
     @Test
