@@ -12,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
@@ -34,8 +33,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Behaviour of {@link ProcessPool}. One shared 2-worker pool, and pools of their own for the destructive tests. */
-class ProcessPoolTest {
+class ProcessPoolTest extends TaskPoolContract {
     private static ProcessPool shared;
+
+    @Override
+    protected TaskPool pool() {
+        return shared;
+    }
 
     @BeforeAll
     static void startSharedPool() {
@@ -48,23 +52,7 @@ class ProcessPoolTest {
         assertThat(shared.isTerminated()).isTrue();
     }
 
-    private static List<Integer> range(int n) {
-        return IntStream.range(0, n).boxed().collect(Collectors.toList());
-    }
-
-    private static List<Integer> squares(int n) {
-        return IntStream.range(0, n).map(x -> x * x).boxed().collect(Collectors.toList());
-    }
-
     // -- results and their order -------------------------------------------------------------------------------------
-
-    @Test
-    void mapKeepsInputOrderWithEveryChunkSize() {
-        assertThat(shared.<Integer, Integer>map(x -> x * x, range(1000))).isEqualTo(squares(1000));
-        assertThat(shared.<Integer, Integer>map(x -> x * x, range(1000), 20)).isEqualTo(squares(1000));
-        assertThat(shared.<Integer, Integer>map(x -> x * x, range(300), 1)).isEqualTo(squares(300));
-        assertThat(shared.<Integer, Integer>map(x -> x * x, range(7), 1000)).isEqualTo(squares(7));
-    }
 
     @Test
     void valuesOfEveryKindCrossBothWays() {
@@ -78,23 +66,6 @@ class ProcessPoolTest {
         assertThat(shared.<Object, Object>map(x -> x, mixed)).isEqualTo(mixed);
         assertThat(shared.<Integer, Object>map(x -> x % 2 == 0 ? null : x, range(4))).containsExactly(null, 1,
                 null, 3);
-    }
-
-    @Test
-    void imapIsOrderedAndImapUnorderedSortedEqualsMap() {
-        List<Integer> expected = squares(500);
-        List<Integer> ordered = new ArrayList<>();
-        for (int square : shared.<Integer, Integer>imap(x -> x * x, range(500))) {
-            ordered.add(square);
-        }
-        assertThat(ordered).isEqualTo(expected);
-        List<Integer> chunked = new ArrayList<>();
-        shared.<Integer, Integer>imap(x -> x * x, range(500), 20).forEachRemaining(chunked::add);
-        assertThat(chunked).isEqualTo(expected);
-        List<Integer> unordered = new ArrayList<>();
-        shared.<Integer, Integer>imapUnordered(x -> x * x, range(500), 7).forEachRemaining(unordered::add);
-        Collections.sort(unordered);
-        assertThat(unordered).isEqualTo(expected);
     }
 
     @Test
@@ -223,36 +194,6 @@ class ProcessPoolTest {
         assertThatThrownBy(() -> shared.map(x -> x, null)).isInstanceOf(NullPointerException.class)
                 .hasMessageContaining("items");
         assertThatThrownBy(() -> shared.applyAsync(null, 1)).isInstanceOf(NullPointerException.class);
-    }
-
-    @Test
-    void anInputThatThrowsYieldsTheResultsBeforeItThenRethrows() {
-        IllegalStateException broken = new IllegalStateException("input broke at 5");
-        ResultIterator<Integer> results = shared.imap(x -> x * 10, () -> throwingAt(5, broken), 2);
-        List<Integer> seen = new ArrayList<>();
-        assertThatThrownBy(() -> results.forEachRemaining(seen::add)).isSameAs(broken);
-        assertThat(seen).containsExactly(0, 10, 20, 30, 40);
-        assertThat(results.hasNext()).isFalse();
-        assertThatThrownBy(() -> shared.map(x -> x, () -> throwingAt(3, broken))).isSameAs(broken);
-    }
-
-    private static Iterator<Integer> throwingAt(int k, RuntimeException failure) {
-        return new Iterator<>() {
-            private int next;
-
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                if (next == k) {
-                    throw failure;
-                }
-                return next++;
-            }
-        };
     }
 
     @Test
