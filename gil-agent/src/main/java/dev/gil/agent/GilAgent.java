@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * scheduler has promised the lock to another thread, the poll hands it over.
  *
  * <pre>{@code
- * // java -javaagent:gil-agent.jar=include=com.example.*;exclude=com.example.generated.* -cp ... Main
+ * // java "-javaagent:gil-agent.jar=include=com.example.*;exclude=com.example.generated.*" -cp ... Main
  * GlobalInterpreterLock gil = GlobalInterpreterLock.create();
  * GilAgent.lock(gil);                                   // the lock the polls check
  * new GilThread(gil, Parser::parseEverything).start();  // no checkpoint() in the parser: it still takes turns
