@@ -72,15 +72,28 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     }
 
     /**
-     * Submits a task without a result; its future gives {@code null}.
+     * Submits a {@link SerializableRunnable} (its future gives {@code null}), or any other serializable task object.
+     * The parameter is {@link Serializable} rather than {@code SerializableRunnable} so that a bare lambda such as
+     * {@code submit(() -> {})} still resolves, to {@link #submit(Runnable)} (where it is rejected, as not
+     * serializable), instead of being ambiguous. Pass a {@code SerializableRunnable} variable or cast:
+     * {@code executor.submit((SerializableRunnable) () -> work())}.
      *
-     * @param task the task
+     * @param task a {@code SerializableRunnable}, {@code SerializableCallable}, or serializable {@code Runnable} or
+     *     {@code Callable}
      * @return its future
-     * @throws RejectedExecutionException if the executor was shut down, or the task cannot be serialized
+     * @throws RejectedExecutionException if the executor was shut down, the task cannot be serialized, or it is not
+     *     a task
      */
-    public Future<?> submit(SerializableRunnable task) {
+    public Future<?> submit(Serializable task) {
         Objects.requireNonNull(task, "task");
-        return dispatch(new RunTask(task, null), task);
+        if (task instanceof SerializableRunnable || task instanceof Runnable) {
+            return dispatch(new RunTask(task, null), task);
+        }
+        if (task instanceof Callable) {
+            return dispatch(new CallTask((Callable<?>) task), task);
+        }
+        throw new RejectedExecutionException(task.getClass().getName() + " is not a task: pass a "
+                + "SerializableRunnable or SerializableCallable");
     }
 
     /**

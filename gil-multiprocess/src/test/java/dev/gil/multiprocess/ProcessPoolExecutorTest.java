@@ -64,7 +64,7 @@ class ProcessPoolExecutorTest {
     }
 
     @Test
-    void tasksThatCannotCrossAreRejectedAtSubmitWithTheirName() {
+    void tasksThatCannotCrossAreRejectedAtSubmitWithTheirName() throws Exception {
         Callable<Integer> plain = new Callable<>() {
             @Override
             public Integer call() {
@@ -76,6 +76,12 @@ class ProcessPoolExecutorTest {
         Runnable plainRunnable = () -> { };
         assertThatThrownBy(() -> shared.execute(plainRunnable)).isInstanceOf(RejectedExecutionException.class)
                 .hasMessageContaining("SerializableRunnable");
+        assertThatThrownBy(() -> shared.submit(() -> { })).isInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining("not serializable");
+        assertThatThrownBy(() -> shared.submit("not a task")).isInstanceOf(RejectedExecutionException.class)
+                .hasMessageContaining("java.lang.String is not a task");
+        SerializableRunnable typed = () -> { };
+        assertThat(shared.submit(typed).get(1, TimeUnit.MINUTES)).isNull();
         Object captured = new Object();
         assertThatThrownBy(() -> shared.submit(() -> captured.hashCode()))
                 .isInstanceOf(RejectedExecutionException.class).hasMessageContaining("java.lang.Object");
