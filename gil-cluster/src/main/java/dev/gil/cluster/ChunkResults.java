@@ -153,20 +153,13 @@ final class ChunkResults<R> implements ResultIterator<R> {
             }
             throw e;
         } catch (ExecutionException e) {
-            failureInPlace = describe(e.getCause(), next.firstItem());
+            failureInPlace = TaskFailedException.of(e.getCause(), next.firstItem());
         } catch (CancellationException e) {
             failureInPlace = e;
         }
         outstanding--;
         topUp();
         return failureInPlace != null || current.length > 0 || advance(timeoutNanos);
-    }
-
-    static TaskFailedException describe(Throwable failure, long item) {
-        if (failure instanceof TaskFailedException) {
-            return (TaskFailedException) failure;
-        }
-        return new TaskFailedException("task #" + item + " failed: " + failure, failure);
     }
 
     @Override

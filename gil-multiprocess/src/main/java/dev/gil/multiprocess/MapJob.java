@@ -66,7 +66,7 @@ final class MapJob<R> extends PoolJob implements ResultIterator<R> {
 
     @Override
     void chunkFailed(Chunk chunk, int index, Throwable failure) {
-        store(chunk, failure instanceof CancellationException ? failure : describe(failure, chunk.itemAt(index)));
+        store(chunk, failure instanceof CancellationException ? failure : TaskFailedException.of(failure, chunk.itemAt(index)));
     }
 
     private void store(Chunk chunk, Object outcome) {

@@ -27,14 +27,6 @@ abstract class PoolJob {
      */
     abstract void chunkFailed(Chunk chunk, int index, Throwable failure);
 
-    /** Describes the failure of the item at {@code itemIndex} for a caller that waits on results. */
-    static TaskFailedException describe(Throwable failure, long itemIndex) {
-        if (failure instanceof TaskFailedException) {
-            return (TaskFailedException) failure;
-        }
-        return new TaskFailedException("task #" + itemIndex + " failed: " + failure, failure);
-    }
-
     /** Some consecutive inputs of a job, sent to a worker as one message. */
     static final class Chunk {
         final PoolJob job;

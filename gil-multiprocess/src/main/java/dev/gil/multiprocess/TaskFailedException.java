@@ -26,4 +26,19 @@ public class TaskFailedException extends RuntimeException {
     public TaskFailedException(String message, Throwable cause) {
         super(message, cause);
     }
+
+    /**
+     * Describes the failure of the task at {@code itemIndex} of a call: {@code failure} itself if it already is a
+     * {@code TaskFailedException} (such as a {@link WorkerDiedException}), else a new one with it as the cause.
+     *
+     * @param failure the task's exception
+     * @param itemIndex the index of the failed input in the call
+     * @return the exception to throw
+     */
+    public static TaskFailedException of(Throwable failure, long itemIndex) {
+        if (failure instanceof TaskFailedException) {
+            return (TaskFailedException) failure;
+        }
+        return new TaskFailedException("task #" + itemIndex + " failed: " + failure, failure);
+    }
 }

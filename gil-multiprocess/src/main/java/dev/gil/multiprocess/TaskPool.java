@@ -109,9 +109,7 @@ public interface TaskPool extends AutoCloseable {
         try {
             return result.get();
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause();
-            throw cause instanceof TaskFailedException ? (TaskFailedException) cause
-                    : new TaskFailedException("task #0 failed: " + cause, cause);
+            throw TaskFailedException.of(e.getCause(), 0);
         } catch (InterruptedException e) {
             result.cancel(true);
             Thread.currentThread().interrupt();
