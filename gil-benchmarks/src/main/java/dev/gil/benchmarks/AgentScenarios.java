@@ -6,9 +6,7 @@ import dev.gil.core.GilThread;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import java.io.IOException;
-import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +17,7 @@ import org.HdrHistogram.Histogram;
 import org.openjdk.jmh.runner.RunnerException;
 
 /**
- * The gil4j agent measured in JVMs started with it (the benchmarks jar is also an agent jar): the cost of its polls
+ * The gil4j agent measured in JVMs started with it ({@link GilAgent#javaagentOption}): the cost of its polls
  * with nobody waiting ({@link AgentPollBenchmark}), and how long a thread waits for the lock while another runs a
  * CPU-bound loop with no checkpoint() call under {@code switchInterval(5ms)} ({@link #main}).
  */
@@ -28,25 +26,16 @@ public final class AgentScenarios {
 
     private AgentScenarios() {}
 
-    /** The jar these classes were loaded from, or null when they come from a directory (tests, an IDE). */
-    static Path ownJar() {
-        try {
-            Path location = Path.of(AgentScenarios.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            return Files.isRegularFile(location) ? location : null;
-        } catch (URISyntaxException | SecurityException e) {
-            return null;
-        }
-    }
-
     /** Nanoseconds per call of the instrumented and the plain loop, one sample per JMH iteration. */
-    static Map<String, Samples> pollCost(Path jar) throws RunnerException {
-        return JmhRows.run(AgentPollBenchmark.class.getName(), false, "-javaagent:" + jar + "=" + INCLUDE);
+    static Map<String, Samples> pollCost() throws RunnerException {
+        return JmhRows.run(AgentPollBenchmark.class.getName(), false, GilAgent.javaagentOption(INCLUDE));
     }
 
     /** The waiter's p50 in microseconds, from a JVM of its own started with the agent. */
-    static double handoffP50Micros(Path jar, int rounds) throws IOException, InterruptedException {
+    static double handoffP50Micros(int rounds) throws IOException, InterruptedException {
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-javaagent:" + jar + "=" + INCLUDE, "-cp", jar.toString(), AgentScenarios.class.getName(),
+                GilAgent.javaagentOption(INCLUDE), "-cp", System.getProperty("java.class.path"),
+                AgentScenarios.class.getName(),
                 String.valueOf(rounds)).redirectErrorStream(true).start();
         String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!child.waitFor(2, TimeUnit.MINUTES) || child.exitValue() != 0) {

@@ -385,21 +385,19 @@ public final class Benchmarks {
     }
 
     private static void agent(Report report, boolean quick) throws Exception {
-        Path jar = AgentScenarios.ownJar();
-        if (quick || jar == null) {
-            progress("agent rows skipped: " + (quick ? "--quick" : "not running from gil-benchmarks.jar, which is "
-                    + "the agent jar the measuring JVMs need"));
+        if (quick) {
+            progress("agent rows skipped: --quick (they need JVMs of their own, started with the agent)");
             return;
         }
         progress("gil4j agent: poll cost with nobody waiting (JMH), and a waiter's p50 under switchInterval(5ms)");
-        Map<String, Samples> cost = AgentScenarios.pollCost(jar);
+        Map<String, Samples> cost = AgentScenarios.pollCost();
         double ratio = cost.get("instrumented").median() / cost.get("plain").median();
         report.row("agent: tight loop instrumented, nobody waiting", "ns/1000 rounds", cost.get("instrumented"),
                 Double.NaN, "uninstrumented " + Report.format(cost.get("plain").median()) + " ns", ratio, "≤ 1.1×",
                 ratio <= 1.1);
         Samples p50 = new Samples(3);
         for (int r = 0; r < 3; r++) {
-            p50.add(AgentScenarios.handoffP50Micros(jar, 100));
+            p50.add(AgentScenarios.handoffP50Micros(100));
         }
         double ofInterval = p50.median() / 5_000;
         report.row("agent: waiter p50 beside an uninstrumented-by-hand CPU loop, switchInterval(5ms)", "µs", p50,
