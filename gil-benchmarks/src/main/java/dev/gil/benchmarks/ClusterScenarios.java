@@ -18,11 +18,8 @@ final class ClusterScenarios {
     /** One repetition: CPU speedup, and tasks/s of tiny tasks on the cluster and on a process pool. */
     record Figures(double cpuSpeedup, double clusterTasksPerSecond, double processPoolTasksPerSecond) {}
 
-    interface RepetitionSink {
-        void accept(Figures figures) throws Exception;
-    }
-
-    static void run(int reps, long roundsPerChunk, int tinyTasks, RepetitionSink sink) throws Exception {
+    static void run(int reps, long roundsPerChunk, int tinyTasks, PoolScenarios.RepetitionSink<Figures> sink)
+            throws Exception {
         List<Long> chunks = Collections.nCopies(PoolScenarios.CHUNKS, roundsPerChunk);
         List<Integer> tiny = IntStream.range(0, tinyTasks).boxed().collect(Collectors.toList());
         try (ClusterPool cluster = ClusterPool.builder().localMembers(2).build();

@@ -33,11 +33,11 @@ final class PoolScenarios {
     }
 
     /** What to do with each repetition's figures, between repetitions (such as running the CPython peer once). */
-    interface RepetitionSink {
-        void accept(Figures figures) throws Exception;
+    interface RepetitionSink<F> {
+        void accept(F figures) throws Exception;
     }
 
-    static void run(int reps, long cpuRoundsPerChunk, RepetitionSink sink) throws Exception {
+    static void run(int reps, long cpuRoundsPerChunk, RepetitionSink<Figures> sink) throws Exception {
         List<Integer> input = IntStream.range(0, TASKS).boxed().collect(Collectors.toList());
         List<Long> chunks = Collections.nCopies(CHUNKS, cpuRoundsPerChunk);
         try (ProcessPool pool = ProcessPool.create(WORKERS)) {

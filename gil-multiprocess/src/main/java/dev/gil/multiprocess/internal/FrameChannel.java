@@ -39,10 +39,7 @@ public final class FrameChannel implements AutoCloseable {
     public record Frame(byte kind, byte[] payload) {}
 
     public void send(byte kind, byte[] payload, int offset, int length) throws IOException {
-        if (length > maxFrameBytes) {
-            throw new IOException("message of " + length + " bytes exceeds the frame limit of " + maxFrameBytes
-                    + " bytes (" + Limits.MAX_FRAME_PROPERTY + ")");
-        }
+        checkLength(length);
         sendLock.lock();
         try {
             sendHeader.clear();
@@ -67,10 +64,7 @@ public final class FrameChannel implements AutoCloseable {
     public void sendAll(byte[] kinds, byte[][] payloads, int count) throws IOException {
         ByteBuffer[] buffers = new ByteBuffer[2 * count];
         for (int i = 0; i < count; i++) {
-            if (payloads[i].length > maxFrameBytes) {
-                throw new IOException("message of " + payloads[i].length + " bytes exceeds the frame limit of "
-                        + maxFrameBytes + " bytes (" + Limits.MAX_FRAME_PROPERTY + ")");
-            }
+            checkLength(payloads[i].length);
             buffers[2 * i] = ByteBuffer.allocate(HEADER).putInt(payloads[i].length).put(kinds[i]).flip();
             buffers[2 * i + 1] = ByteBuffer.wrap(payloads[i]);
         }
@@ -85,6 +79,13 @@ public final class FrameChannel implements AutoCloseable {
             }
         } finally {
             sendLock.unlock();
+        }
+    }
+
+    private void checkLength(int length) throws IOException {
+        if (length > maxFrameBytes) {
+            throw new IOException("message of " + length + " bytes exceeds the frame limit of " + maxFrameBytes
+                    + " bytes (" + Limits.MAX_FRAME_PROPERTY + ")");
         }
     }
 
