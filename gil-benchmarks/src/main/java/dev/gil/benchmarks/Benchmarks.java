@@ -1,5 +1,6 @@
 package dev.gil.benchmarks;
 
+import dev.gil.benchmarks.jmh.HandoffBenchmark;
 import dev.gil.benchmarks.jmh.HolderFastPathBenchmark;
 import dev.gil.benchmarks.jmh.RefCountBenchmark;
 import dev.gil.benchmarks.jmh.UncontendedAcquireBenchmark;
@@ -122,6 +123,8 @@ public final class Benchmarks {
         Map<String, Samples> hot = JmhRows.run("(" + UncontendedAcquireBenchmark.class.getName() + "|"
                 + HolderFastPathBenchmark.class.getName()
                 + ")\\.(gil|reentrantLock|checkpointNobodyWaiting|volatileRead)$", quick);
+        Samples timedAcquire = hot.get("gil instrumentation=timings");
+        Samples tracedAcquire = hot.get("gil instrumentation=trace");
         Samples gilAcquire = hot.get("gil instrumentation=none");
         Samples reentrant = hot.get("reentrantLock instrumentation=none");
         double acquireRatio = gilAcquire.median() / reentrant.median();
@@ -146,21 +149,26 @@ public final class Benchmarks {
                 "park/unpark " + Report.format(parkUnpark.median()) + ", spin " + Report.format(spin.median()),
                 fairRatio, "≤ 1.5× park/unpark", fairRatio <= 1.5);
 
-        progress("handoff round trips with timings and with a trace");
-        Samples plain = new Samples(reps);
-        Samples timed = new Samples(reps);
-        Samples traced = new Samples(reps);
-        for (int r = 0; r < reps; r++) {
-            plain.add(HandoffLatency.gilRoundTripP50(HandoffScheduler.fair(), pingPongRounds, "none"));
-            timed.add(HandoffLatency.gilRoundTripP50(HandoffScheduler.fair(), pingPongRounds, "timings"));
-            traced.add(HandoffLatency.gilRoundTripP50(HandoffScheduler.fair(), pingPongRounds, "trace"));
-        }
+        progress("contended handoff throughput with timings and with a trace (JMH, 5 forks each)");
+        Map<String, Samples> handoffs = JmhRows.run(HandoffBenchmark.class.getName() + "\\.roundTrip$", quick, 5);
+        Samples plain = handoffs.get("roundTrip instrumentation=none");
+        Samples timed = handoffs.get("roundTrip instrumentation=timings");
+        Samples traced = handoffs.get("roundTrip instrumentation=trace");
         double timedRatio = timed.median() / plain.median();
         double tracedRatio = traced.median() / plain.median();
-        report.row("fair() round trip p50, recordTimings(true)", "ns", timed, Double.NaN,
+        report.row("fair() handoff round trip (JMH), recordTimings(true)", "ns", timed, Double.NaN,
                 "uninstrumented " + Report.format(plain.median()), timedRatio, "≤ 1.05×", timedRatio <= 1.05);
-        report.row("fair() round trip p50, trace running", "ns", traced, Double.NaN,
+        report.row("fair() handoff round trip (JMH), trace running", "ns", traced, Double.NaN,
                 "uninstrumented " + Report.format(plain.median()), tracedRatio, "≤ 1.10×", tracedRatio <= 1.10);
+        double timedExtra = timedAcquire.median() - gilAcquire.median();
+        double tracedExtra = tracedAcquire.median() - gilAcquire.median();
+        report.row("uncontended acquire()+release(), recordTimings(true)", "ns", timedAcquire, Double.NaN,
+                "uninstrumented " + Report.format(gilAcquire.median()) + "; extra " + Report.format(timedExtra)
+                        + " ns = two clock readings", timedAcquire.median() / gilAcquire.median(),
+                "≤ +5 ns (so timings are opt-in)", timedExtra <= 5);
+        report.row("uncontended acquire()+release(), trace running", "ns", tracedAcquire, Double.NaN,
+                "uninstrumented " + Report.format(gilAcquire.median()) + "; extra " + Report.format(tracedExtra)
+                        + " ns", tracedAcquire.median() / gilAcquire.median(), "reported", null);
 
         Map<String, HandoffScheduler> schedulers = new LinkedHashMap<>();
         schedulers.put("switchInterval(5ms)", HandoffScheduler.switchInterval(Duration.ofMillis(5)));

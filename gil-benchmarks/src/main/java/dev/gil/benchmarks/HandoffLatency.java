@@ -16,17 +16,7 @@ final class HandoffLatency {
 
     /** p50 round trip of the lock under {@code scheduler}: each thread checkpoints, handing over to the other. */
     static double gilRoundTripP50(HandoffScheduler scheduler, int rounds) throws InterruptedException {
-        return gilRoundTripP50(scheduler, rounds, "none");
-    }
-
-    /** The same, with {@code instrumentation} "none", "timings" (recordTimings) or "trace" (a running trace). */
-    static double gilRoundTripP50(HandoffScheduler scheduler, int rounds, String instrumentation)
-            throws InterruptedException {
-        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler).name("ping-pong")
-                .recordTimings(instrumentation.equals("timings")).build();
-        if (instrumentation.equals("trace")) {
-            gil.startTrace(1 << 16);
-        }
+        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler).name("ping-pong").build();
         Histogram histogram = new Histogram(3);
         AtomicBoolean done = new AtomicBoolean();
         // A CPU-bound partner: it checkpoints until told to stop, handing the lock back whenever we are queued.

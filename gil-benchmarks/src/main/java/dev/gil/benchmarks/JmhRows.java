@@ -1,7 +1,10 @@
 package dev.gil.benchmarks;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import org.openjdk.jmh.results.BenchmarkResult;
 import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -26,8 +29,17 @@ final class JmhRows {
      * @param jvmArgs extra options for the forked JVM (ignored when quick)
      */
     static Map<String, Samples> run(String include, boolean quick, String... jvmArgs) throws RunnerException {
+        return run(include, quick, 1, jvmArgs);
+    }
+
+    /**
+     * Runs the benchmarks {@code include} selects, in {@code forks} forks each (one JVM when quick); the samples are
+     * the measured iterations of every fork.
+     */
+    static Map<String, Samples> run(String include, boolean quick, int forks, String... jvmArgs)
+            throws RunnerException {
         ChainedOptionsBuilder options = new OptionsBuilder().include(include)
-                .forks(quick ? 0 : 1)
+                .forks(quick ? 0 : forks)
                 .warmupIterations(quick ? 1 : 3).warmupTime(TimeValue.milliseconds(quick ? 50 : 300))
                 .measurementIterations(quick ? 1 : 5).measurementTime(TimeValue.milliseconds(quick ? 50 : 300))
                 .verbosity(VerboseMode.SILENT);
@@ -41,10 +53,14 @@ final class JmhRows {
             for (String param : result.getParams().getParamsKeys()) {
                 key.append(' ').append(param).append('=').append(result.getParams().getParam(param));
             }
-            Samples samples = new Samples(16);
-            for (IterationResult iteration : result.getBenchmarkResults().iterator().next().getIterationResults()) {
-                samples.add(iteration.getPrimaryResult().getScore());
+            List<Double> scores = new ArrayList<>();
+            for (BenchmarkResult fork : result.getBenchmarkResults()) {
+                for (IterationResult iteration : fork.getIterationResults()) {
+                    scores.add(iteration.getPrimaryResult().getScore());
+                }
             }
+            Samples samples = new Samples(scores.size());
+            scores.forEach(samples::add);
             rows.put(key.toString(), samples);
         }
         return rows;

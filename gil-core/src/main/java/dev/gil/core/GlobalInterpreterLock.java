@@ -103,6 +103,8 @@ public final class GlobalInterpreterLock {
     /** More spinning waiters than spare CPUs would steal the holder's CPU. */
     private static final int MAX_SPINNING_WAITERS = Math.max(1, Runtime.getRuntime().availableProcessors() - 1);
     private static final long NO_DEADLINE = 0;
+    /** In place of a ticker reading: none was taken, so read one if it is needed. */
+    private static final long UNREAD = Long.MIN_VALUE;
 
     static {
         try {
@@ -132,6 +134,11 @@ public final class GlobalInterpreterLock {
     /** Reentrant hold count of the owner; see the design notes. */
     private int holds;
     private volatile int waiting;
+    /**
+     * The queue length once the drop request it causes is in place, for {@link #getQueueLength()}: written at the
+     * end of {@code refreshDropRequest}, which follows every change of the queue. Written under {@code guard}.
+     */
+    private volatile int settledQueueLength;
     private volatile boolean dropRequested;
     /**
      * The waiter the scheduler would hand the lock to at the holder's next checkpoint, while a drop is requested:
@@ -142,7 +149,9 @@ public final class GlobalInterpreterLock {
     private long holderSinceNanos;
     /** When the current holder took the lock, for hold times (timings only). Only the holder touches it. */
     private long holdStartNanos;
-    /** When the eval breaker was last set, for drop-request latency (timings only). Guarded by {@code guard}. */
+    /** The current holder's timings (timings only), found once per acquisition. Only the holder touches it. */
+    private TimingStats.ThreadTimings holderTimings;
+    /** When the eval breaker was last set, for drop-request latency and traces. Guarded by {@code guard}. */
     private long dropRequestedAtNanos;
 
     // Counters written only by the holder (single writer at a time, ordered by ownership transfer).
@@ -268,7 +277,7 @@ public final class GlobalInterpreterLock {
             throw notHolder("release()", me);
         }
         if (--holds == 0) {
-            onLettingGo(me, false);
+            onLettingGo(false, UNREAD);
             releaseOwnership(me, HandoffReason.RELEASE);
         }
     }
@@ -302,17 +311,13 @@ public final class GlobalInterpreterLock {
 
     /**
      * Returns how many threads are queued for the lock. A snapshot, for monitoring and tests: a thread counted here
-     * has finished queueing, including any drop request its arrival caused.
+     * has finished queueing, including any drop request its arrival caused. One volatile read: polling it does not
+     * slow the lock down.
      *
      * @return the number of waiting threads
      */
     public int getQueueLength() {
-        guard.lock();
-        try {
-            return queue.size();
-        } finally {
-            guard.unlock();
-        }
+        return settledQueueLength;
     }
 
     /**
@@ -441,7 +446,7 @@ public final class GlobalInterpreterLock {
     /**
      * Starts recording a {@link GilTrace} that keeps the newest {@code capacity} events.
      *
-     * @param capacity how many events to keep (about 40 bytes each)
+     * @param capacity how many events to keep (24 bytes each)
      * @return the running trace
      * @throws IllegalArgumentException if {@code capacity} is not positive
      * @throws IllegalStateException if a trace is already running on this lock
@@ -449,7 +454,7 @@ public final class GlobalInterpreterLock {
     public synchronized GilTrace startTrace(int capacity) {
         checkArgument(capacity > 0, "trace capacity must be positive but was %s", capacity);
         checkState(activeTrace == null, "a trace is already running on the lock '%s': stop it first", name);
-        TraceBuffer buffer = new TraceBuffer(capacity);
+        TraceBuffer buffer = new TraceBuffer(capacity, ticker);
         activeTrace = new GilTrace(this, buffer);
         trace = buffer;
         return activeTrace;
@@ -550,7 +555,7 @@ public final class GlobalInterpreterLock {
                     + "released; releasing them all", me.getName(), name, holds - 1);
         }
         holds = 0;
-        onLettingGo(me, false);
+        onLettingGo(false, UNREAD);
         releaseOwnership(me, HandoffReason.RELEASE);
     }
 
@@ -577,31 +582,52 @@ public final class GlobalInterpreterLock {
         holds++;
     }
 
-    /** Called by the new holder, on every path, once it owns the lock. */
+    /** Called by the new holder on the fast paths, once it owns the lock without having waited. */
     private void onAcquired(Thread me, int restoredHolds) {
+        countAcquisition(me, restoredHolds);
+        if (timings != null || trace != null) {
+            instrumentAcquisition(ticker.read());
+        }
+    }
+
+    /** Called by the new holder, on every path, once it owns the lock. */
+    private void countAcquisition(Thread me, int restoredHolds) {
         holds = restoredHolds;
         acquisitions++;
         if (lastHolder != me) {
             lastHolder = me;
             switches++;
         }
+    }
+
+    /** Timings and trace of an acquisition at {@code now}, a ticker reading. The new holder only. */
+    private void instrumentAcquisition(long now) {
         if (timings != null) {
-            holdStartNanos = timings.now();
+            holderTimings = timings.forCurrentThread();
+            holdStartNanos = now;
         }
         TraceBuffer tracing = trace;
         if (tracing != null) {
-            tracing.record(TraceBuffer.Kind.ACQUIRE, me, null, waiting);
+            tracing.record(TraceBuffer.Kind.ACQUIRE, now, null, waiting);
         }
     }
 
-    /** Called by the holder just before it lets go of the lock entirely; {@code toBlock}: for allowThreads. */
-    private void onLettingGo(Thread me, boolean toBlock) {
-        if (timings != null) {
-            timings.held(me, timings.now() - holdStartNanos);
-        }
+    /**
+     * Called by the holder just before it lets go of the lock entirely; {@code toBlock}: for allowThreads.
+     *
+     * @param now a ticker reading taken for the occasion, or {@link #UNREAD} to read one if timings or a trace need it
+     */
+    private void onLettingGo(boolean toBlock, long now) {
         TraceBuffer tracing = trace;
+        if (timings == null && tracing == null) {
+            return;
+        }
+        long at = now != UNREAD ? now : ticker.read();
+        if (timings != null) {
+            holderTimings.held(at - holdStartNanos);
+        }
         if (tracing != null) {
-            tracing.record(toBlock ? TraceBuffer.Kind.RELEASE_FOR_BLOCKING : TraceBuffer.Kind.RELEASE, me, null,
+            tracing.record(toBlock ? TraceBuffer.Kind.RELEASE_FOR_BLOCKING : TraceBuffer.Kind.RELEASE, at, null,
                     waiting);
         }
     }
@@ -638,24 +664,29 @@ public final class GlobalInterpreterLock {
                 contendedAcquisitions++;
                 TraceBuffer tracing = trace;
                 if (tracing != null) {
-                    tracing.record(TraceBuffer.Kind.WAIT, me, null, queue.size());
+                    tracing.record(TraceBuffer.Kind.WAIT, waitStart, null, queue.size());
                 }
                 // The holder may have freed the lock through its fast path before it could see us queued.
                 dispatchIfFree();
-                refreshDropRequest();
+                refreshDropRequest(waitStart);
             }
         } finally {
             guard.unlock();
         }
         reportDeadHolder(deadHolder);
         if (node == null || awaitTurn(node, interruptible, deadline)) {
-            onAcquired(me, restoredHolds);
+            countAcquisition(me, restoredHolds);
             // A thread that handed the lock over at a checkpoint waited from then, even if it never had to queue.
-            if (node != null || waitingSince != Long.MIN_VALUE) {
-                if (timings != null) {
-                    timings.waited(me, holdStartNanos - waitStart);
+            boolean waited = node != null || waitingSince != Long.MIN_VALUE;
+            if (waited || timings != null || trace != null) {
+                long now = ticker.read(); // one reading for the hold's start, the wait's end and JFR
+                instrumentAcquisition(now);
+                if (waited) {
+                    if (timings != null) {
+                        holderTimings.waited(now - waitStart);
+                    }
+                    JfrEvents.acquired(name, scheduler, now - waitStart);
                 }
-                JfrEvents.acquired(name, scheduler.toString(), ticker.read() - waitStart);
             }
             return true;
         }
@@ -769,7 +800,7 @@ public final class GlobalInterpreterLock {
             dequeue(candidate);
         }
         holderSinceNanos = ticker.read();
-        refreshDropRequest();
+        refreshDropRequest(holderSinceNanos);
         return true;
     }
 
@@ -832,13 +863,13 @@ public final class GlobalInterpreterLock {
     private void grant(Waiter successor) {
         dequeue(successor);
         handoffs++;
+        holderSinceNanos = ticker.read();
         TraceBuffer tracing = trace;
         if (tracing != null) {
-            tracing.record(TraceBuffer.Kind.HANDOFF, Thread.currentThread(), successor.thread(), queue.size());
+            tracing.record(TraceBuffer.Kind.HANDOFF, holderSinceNanos, successor.thread(), queue.size());
         }
         JfrEvents.handedOff(name, Thread.currentThread(), successor.thread());
-        holderSinceNanos = ticker.read();
-        refreshDropRequest();
+        refreshDropRequest(holderSinceNanos);
         successor.grant();
         LockSupport.unpark(successor.thread());
     }
@@ -882,12 +913,12 @@ public final class GlobalInterpreterLock {
             }
             holds = 0;
             forcedSwitches++;
-            if (timings != null) {
-                timings.dropLatency(timings.now() - dropRequestedAtNanos);
-            }
-            onLettingGo(me, false);
             // Our wait starts now, at the handoff: the successor may run (and time may pass) before we queue.
             handedOverAt = ticker.read();
+            if (timings != null) {
+                holderTimings.droppedAfter(handedOverAt - dropRequestedAtNanos);
+            }
+            onLettingGo(false, handedOverAt);
             handOver(HandoffReason.CHECKPOINT);
         } finally {
             guard.unlock();
@@ -901,7 +932,7 @@ public final class GlobalInterpreterLock {
         }
         int saved = holds;
         holds = 0;
-        onLettingGo(me, true);
+        onLettingGo(true, UNREAD);
         releaseOwnership(me, HandoffReason.RELEASE);
         return saved;
     }
@@ -929,20 +960,31 @@ public final class GlobalInterpreterLock {
 
     /** Recomputes the eval breaker after any change of queue or holder. Guarded by {@code guard}. */
     private void refreshDropRequest() {
+        refreshDropRequest(UNREAD);
+    }
+
+    /**
+     * Recomputes the eval breaker; a new request is timed with {@code now} if given.
+     *
+     * @param now a ticker reading taken just before, or {@link #UNREAD}; a new request is timed with it (a thread
+     *     that queues is timed from the start of its wait, which is also when it asked for the lock)
+     */
+    private void refreshDropRequest(long now) {
         boolean request = owner != null && scheduler.shouldRequestDrop(context);
         if (request && !dropRequested) {
             dropRequests++;
-            if (timings != null) {
-                dropRequestedAtNanos = timings.now();
-            }
             TraceBuffer tracing = trace;
-            if (tracing != null) {
-                tracing.record(TraceBuffer.Kind.DROP_REQUEST, Thread.currentThread(), null, queue.size());
+            if (timings != null || tracing != null) {
+                dropRequestedAtNanos = now != UNREAD ? now : ticker.read();
+                if (tracing != null) {
+                    tracing.record(TraceBuffer.Kind.DROP_REQUEST, dropRequestedAtNanos, null, queue.size());
+                }
             }
             JfrEvents.dropRequested(name, owner, queue.size());
         }
         dropRequested = request;
         expectedSuccessor = request && !queue.isEmpty() ? scheduler.successor(HandoffReason.CHECKPOINT, context) : null;
+        settledQueueLength = queue.size();
     }
 
     /**
@@ -1057,8 +1099,12 @@ public final class GlobalInterpreterLock {
 
         /**
          * Records hold and wait times per thread (HdrHistogram percentiles), lock load, Jain's fairness index and
-         * drop-request latency, for {@link GlobalInterpreterLock#stats()}. Off by default: it reads the clock twice
-         * per acquisition (tens of nanoseconds), which the counters that are always kept do not.
+         * drop-request latency, for {@link GlobalInterpreterLock#stats()}. Each thread records into its own
+         * histograms (about 8 KiB per power of two of the values it sees, so typically under 100 KiB a thread) with
+         * plain stores, and a handoff reuses the clock readings the lock takes anyway, so contended handoffs barely
+         * notice. Off by default all the same: an uncontended {@code acquire()+release()} must read the clock twice
+         * for it (tens of nanoseconds, several times the cost of the pair), which the counters that are always kept
+         * do not.
          *
          * @param record whether to record timings
          * @return this builder

@@ -73,6 +73,35 @@ class ObservabilityTest {
     }
 
     @Test
+    void resetTimingsForgetsWhatCameBeforeAndKeepsWhatComesAfter() throws Exception {
+        FakeTicker ticker = new FakeTicker();
+        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().ticker(ticker).recordTimings(true).build();
+        Threads threads = new Threads();
+        threads.start("before only", () -> {
+            gil.acquire();
+            ticker.advance(Duration.ofMillis(4));
+            gil.release();
+        });
+        threads.joinAll();
+        gil.acquire();
+        ticker.advance(Duration.ofMillis(5));
+        gil.release();
+        assertThat(gil.stats().threads()).hasSize(2);
+
+        gil.resetTimings();
+        assertThat(gil.stats().threads()).isEmpty();
+        gil.acquire();
+        ticker.advance(Duration.ofMillis(2));
+        gil.release();
+
+        List<ThreadTimes> after = gil.stats().threads();
+        assertThat(after).extracting(ThreadTimes::threadName).containsExactly(Thread.currentThread().getName());
+        assertThat(after.get(0).heldNanos()).isEqualTo(TimeUnit.MILLISECONDS.toNanos(2));
+        assertThat(after.get(0).holds().count()).isEqualTo(1);
+        assertThat(gil.stats().lockLoad()).isCloseTo(1.0, within(1e-9));
+    }
+
+    @Test
     void withoutTimingsOnlyCountersAreKept() {
         GlobalInterpreterLock gil = GlobalInterpreterLock.create();
         gil.acquire();

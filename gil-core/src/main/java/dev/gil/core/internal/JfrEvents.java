@@ -79,14 +79,15 @@ public final class JfrEvents {
         public int waiting;
     }
 
-    public static void acquired(String lock, String scheduler, long waitedNanos) {
+    /** {@code scheduler} is turned into its name only for an event that is committed. */
+    public static void acquired(String lock, Object scheduler, long waitedNanos) {
         if (!ready) {
             return;
         }
         Acquire event = new Acquire();
         if (event.shouldCommit()) {
             event.lock = lock;
-            event.scheduler = scheduler;
+            event.scheduler = String.valueOf(scheduler);
             event.waited = waitedNanos;
             event.commit();
         }

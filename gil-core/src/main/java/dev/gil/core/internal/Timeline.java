@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Per-thread spans derived from a {@link TraceBuffer}: holding the lock, waiting for it, blocked in
+ * Per-thread spans derived from a {@link TraceBuffer}'s contents: holding the lock, waiting for it, blocked in
  * {@code allowThreads}; plus drop requests, handoffs and the queue length over time. Times are nanoseconds since the
  * trace started. Events lost to a full buffer only shorten the picture: a span whose start was dropped is left out.
  */
@@ -42,16 +42,16 @@ public final class Timeline {
     private final List<QueueLength> queue = new ArrayList<>();
     private final long duration;
 
-    public Timeline(TraceBuffer buffer) {
-        long origin = buffer.startNanos();
-        Map<Long, String> names = buffer.threadNames();
+    public Timeline(TraceBuffer.Contents contents) {
+        long origin = contents.startNanos();
+        Map<Long, String> names = contents.threadNames();
         Map<Long, Integer> laneOf = new LinkedHashMap<>();
         Map<Integer, State> open = new HashMap<>();
         Map<Integer, Long> openSince = new HashMap<>();
         Map<Integer, Long> pendingHandoffAt = new HashMap<>();
         Map<Integer, Integer> pendingHandoffFrom = new HashMap<>();
         long lastQueueAt = -1;
-        for (TraceBuffer.Event event : buffer.events()) {
+        for (TraceBuffer.Event event : contents.events()) {
             long at = event.nanos() - origin;
             int lane = laneOf.computeIfAbsent(event.thread(), id -> {
                 lanes.add(names.getOrDefault(id, "thread " + id));
@@ -92,7 +92,7 @@ public final class Timeline {
                 lastQueueAt = at;
             }
         }
-        duration = buffer.endNanos() - origin;
+        duration = contents.endNanos() - origin;
         for (int lane : new ArrayList<>(open.keySet())) {
             close(lane, duration, open, openSince);
         }
