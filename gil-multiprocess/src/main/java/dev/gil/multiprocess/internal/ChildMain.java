@@ -11,6 +11,8 @@ import java.lang.reflect.Proxy;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
 
 /**
  * The child JVM's entry point: meets the parent on its control socket, runs the target, reports the outcome, exits
@@ -22,15 +24,13 @@ public final class ChildMain {
     public static void main(String[] args) throws Exception {
         String token = readLine(System.in);
         System.setIn(new ByteArrayInputStream(new byte[0])); // the token was the parent's only message on stdin
-        watchParent();
+        boolean standby = args.length > 2 && args[2].equals(ChildLauncher.STANDBY_FLAG);
+        prepareAlongside(standby);
         FrameChannel control = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
         control.send(ControlProtocol.HELLO, hello, 0, hello.length);
+        watchParent(Long.parseLong(args[1]), control);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> sayGoodbye(control), "gil4j-child-goodbye"));
-        reportSigterm(control);
-        if (args.length > 1 && args[1].equals(ChildLauncher.STANDBY_FLAG)) {
-            warmUp(); // nobody is waiting for us yet: get the first-use costs out of the way
-        }
         FrameChannel.Frame task = control.receive();
         int status;
         try {
@@ -51,9 +51,30 @@ public final class ChildMain {
     }
 
     /**
+     * Pays the first-use costs of what comes next on another thread, while this one connects to the parent: the
+     * secure random generator that the JDK's first AF_UNIX connection seeds itself from (8 ms in a fresh JVM, as long
+     * again as the connection's own set-up), then {@link #warmUp()}. A child started ahead of time always does it
+     * (nobody waits for it yet); a cold child only when it has a CPU to spare, or it would only be delayed.
+     */
+    private static void prepareAlongside(boolean standby) {
+        if (!standby && Runtime.getRuntime().availableProcessors() < 2) {
+            return;
+        }
+        Thread prepare = new Thread(() -> {
+            try {
+                SecureRandom.getInstance("NativePRNGNonBlocking");
+            } catch (NoSuchAlgorithmException notOnThisPlatform) {
+                // the JDK falls back to another generator; nothing to prepare
+            }
+            warmUp();
+        }, "gil4j-child-prepare");
+        prepare.setDaemon(true);
+        prepare.start();
+    }
+
+    /**
      * Loads what every task needs before the task arrives: Java serialization both ways, the deserialization filter,
-     * and the lambda metafactory that a serialized lambda is rebuilt with. Only a child started ahead of time does it
-     * (a warm start then runs its task within milliseconds); a cold child would only be delayed by it.
+     * and the lambda metafactory that a serialized lambda is rebuilt with.
      */
     private static void warmUp() {
         try {
@@ -114,12 +135,18 @@ public final class ChildMain {
     /**
      * Exits within {@value #PARENT_CHECK_MILLIS} ms of the parent's death, whatever killed it. It polls rather than
      * blocking on a read of stdin: a thread blocked in a native read makes {@code System.exit} wait 300 ms for it
-     * (HotSpot's VM_Exit waits for threads in native code), and that would be paid by every child.
+     * (HotSpot's VM_Exit waits for threads in native code), and that would be paid by every child. The parent is
+     * named by the pid it passed, not looked up: a parent that died before the lookup would be replaced by whoever
+     * adopted us. Everything runs in the watching thread, off the path to the task: the first {@code ProcessHandle}
+     * costs milliseconds, and so does the SIGTERM reporter it installs first (a dynamic proxy, 9 ms in a fresh JVM).
+     * A SIGTERM that comes before the reporter is in place ends the JVM the default way, with status 143, which the
+     * parent that sent it reads as -15 all the same.
      */
-    private static void watchParent() {
-        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+    private static void watchParent(long parentPid, FrameChannel control) {
         Thread watch = new Thread(() -> {
+            reportSigterm(control);
             try {
+                ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
                 while (parent != null && parent.isAlive()) {
                     Thread.sleep(PARENT_CHECK_MILLIS);
                 }

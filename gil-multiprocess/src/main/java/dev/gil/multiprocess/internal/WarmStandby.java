@@ -11,7 +11,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * One child JVM started ahead of time with the default options, connected and waiting for its task: the JVM's answer
  * to Python's forkserver. A warm start takes it (the task then starts within a few milliseconds instead of a JVM
- * boot) and starts the next one in the background. The waiting JVM is killed when this JVM exits, or by
+ * boot), hands it the task, and only then starts the next one in the background ({@link #replenish()}): a JVM
+ * booting next to the task, on a machine with few CPUs, would delay the task it was meant to speed up. The waiting JVM is killed when this JVM exits, or by
  * {@link #stop()}; like every child, it also exits by itself if this JVM dies.
  */
 public final class WarmStandby {
@@ -25,12 +26,12 @@ public final class WarmStandby {
 
     private WarmStandby() {}
 
-    /** Takes the waiting child, or starts one now if none is ready; either way, starts the next in the background. */
+    /** Takes the waiting child, or starts one now if none is ready. Call {@link #replenish()} once it has its task. */
     public static ChildLauncher.Launched take(String name) throws IOException {
         CompletableFuture<ChildLauncher.Launched> ready;
         synchronized (lock) {
             ready = next;
-            next = startInBackground();
+            next = null;
         }
         if (ready != null) {
             try {
@@ -46,6 +47,15 @@ public final class WarmStandby {
             }
         }
         return ChildLauncher.launch(name, List.of(), Map.of(), null);
+    }
+
+    /** Starts the next waiting child in the background, unless one is already waiting or on its way. */
+    public static void replenish() {
+        synchronized (lock) {
+            if (next == null) {
+                next = startInBackground();
+            }
+        }
     }
 
     /** Kills the waiting child, if any; the next warm start launches anew. */

@@ -1,0 +1,196 @@
+package dev.gil.multiprocess.internal;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An AppCDS archive of the classes a child JVM loads, kept in a cache directory and mapped by every later child with
+ * the same JVM, class path and options: their classes (ours, the task's, the JDK's beyond the default archive, and the
+ * lambdas the task was made of) are then mapped already parsed and verified instead of read from jars.
+ *
+ * <p>The first child for a key records the archive as it exits ({@code -XX:ArchiveClassesAtExit}; its exit takes a
+ * few hundred milliseconds longer, once per key and machine). It writes to a file of its own that the parent moves
+ * into place only once the child exited with status 0, so no child ever maps half an archive, and parents racing to
+ * record the same key each write their own file. CDS's own messages are turned off in the child: its output is the
+ * task's.
+ *
+ * <p>Off when the class path holds a directory (CDS refuses them: a JVM asked to archive would not start), when the
+ * child's options already say anything about CDS, when the cache directory cannot be made private to this user, or
+ * with {@code -Dgil4j.cds=false}. The directory is {@code -Dgil4j.cds.dir}, else {@code $XDG_CACHE_HOME/gil4j/cds},
+ * else {@code ~/.cache/gil4j/cds}.
+ */
+public final class ClassDataArchive {
+    /** {@code -Dgil4j.cds=false} turns the archive off. */
+    public static final String ENABLED_PROPERTY = "gil4j.cds";
+    /** Where archives are kept, instead of the user's cache directory. */
+    public static final String DIRECTORY_PROPERTY = "gil4j.cds.dir";
+
+    private static final Logger logger = LoggerFactory.getLogger(ClassDataArchive.class);
+    private static final List<String> QUIET = List.of("-Xlog:cds*=off");
+    /** Keys a child of this JVM is recording now: one recording per key at a time. */
+    private static final Set<String> recording = ConcurrentHashMap.newKeySet();
+    /** Say it once, not at every child. A benign race: at worst it is said twice. */
+    private static volatile boolean warnedNotPrivate;
+
+    /** What to add to a child's command line, and what to do once it exited. */
+    public record Plan(List<String> options, String key, Path recordingFile, Path archive) {
+        static final Plan NONE = new Plan(List.of(), null, null, null);
+
+        /** Moves a finished recording into place, or throws it away. Call once the child has exited. */
+        public void childExited(int exitCode) {
+            if (recordingFile == null) {
+                return;
+            }
+            try {
+                if (exitCode == 0 && Files.isRegularFile(recordingFile) && Files.size(recordingFile) > 0) {
+                    move(recordingFile, archive);
+                    logger.debug("recorded the class data archive {}", archive);
+                } else {
+                    Files.deleteIfExists(recordingFile);
+                }
+            } catch (IOException e) {
+                logger.debug("could not keep the class data archive {}", recordingFile, e);
+            } finally {
+                recording.remove(key);
+            }
+        }
+    }
+
+    private ClassDataArchive() {}
+
+    /**
+     * Plans the CDS options of a child JVM started with {@code jvmOptions} and this JVM's class path.
+     *
+     * @param defaultOptions the options every child gets
+     * @param jvmOptions the options this child is given besides
+     * @return the options to add (none if the archive is off), and what to do at the child's exit
+     */
+    public static Plan plan(List<String> defaultOptions, List<String> jvmOptions) {
+        if (!"true".equals(System.getProperty(ENABLED_PROPERTY, "true"))) {
+            return Plan.NONE;
+        }
+        return plan(defaultOptions, jvmOptions, System.getProperty("java.class.path", ""), directory());
+    }
+
+    /** {@link #plan(List, List)} for a given class path and cache directory. */
+    static Plan plan(List<String> defaultOptions, List<String> jvmOptions, String classPath, Path directory) {
+        if (classPath.isEmpty() || jvmOptions.stream().anyMatch(option -> option.startsWith("-Xshare")
+                || option.contains("SharedArchiveFile") || option.contains("ArchiveClassesAtExit"))) {
+            return Plan.NONE;
+        }
+        try {
+            String key = key(classPath, defaultOptions, jvmOptions);
+            if (key == null) {
+                return Plan.NONE;
+            }
+            makePrivate(directory);
+            Path archive = directory.resolve(key + ".jsa");
+            if (Files.isRegularFile(archive)) {
+                return new Plan(concat(QUIET, "-XX:SharedArchiveFile=" + archive), null, null, null);
+            }
+            if (!recording.add(key)) {
+                return Plan.NONE; // another child is recording it: this one runs without
+            }
+            Path file = Files.createTempFile(directory, key + "-", ".recording");
+            Files.delete(file); // the JVM creates it; an empty one left behind would only be deleted later
+            return new Plan(concat(QUIET, "-XX:ArchiveClassesAtExit=" + file), key, file, archive);
+        } catch (IOException | RuntimeException e) {
+            logger.debug("class data archive off for this child", e);
+            return Plan.NONE;
+        }
+    }
+
+    /**
+     * The archive's name: a hash of the JVM, the class path with each jar's size and time, and the options; or
+     * {@code null} if the class path has a directory or a missing entry.
+     */
+    private static String key(String classPath, List<String> defaultOptions, List<String> jvmOptions)
+            throws IOException {
+        StringBuilder identity = new StringBuilder()
+                .append(System.getProperty("java.home")).append('\n')
+                .append(System.getProperty("java.vm.version")).append('\n')
+                .append(defaultOptions).append(jvmOptions).append('\n');
+        for (String entry : classPath.split(File.pathSeparator)) {
+            Path path = Path.of(entry).toAbsolutePath();
+            if (!Files.isRegularFile(path)) {
+                return null;
+            }
+            identity.append(path).append(' ').append(Files.size(path)).append(' ')
+                    .append(Files.getLastModifiedTime(path).toMillis()).append('\n');
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 16);
+        } catch (NoSuchAlgorithmException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** Creates the cache directory 0700 if missing; refuses it if others may write to it. */
+    private static void makePrivate(Path directory) throws IOException {
+        if (!Files.isDirectory(directory)) {
+            Files.createDirectories(directory.getParent());
+            try {
+                Files.createDirectory(directory,
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            } catch (FileAlreadyExistsException raced) {
+                // another JVM made it
+            }
+        }
+        Set<PosixFilePermission> permissions = Files.getPosixFilePermissions(directory);
+        if (permissions.contains(PosixFilePermission.GROUP_WRITE)
+                || permissions.contains(PosixFilePermission.OTHERS_WRITE)
+                || !Files.getOwner(directory).getName().equals(System.getProperty("user.name"))) {
+            String problem = directory + " is not private to " + System.getProperty("user.name")
+                    + ": an archive there could be replaced by someone else";
+            if (!warnedNotPrivate) {
+                warnedNotPrivate = true;
+                logger.warn("Child JVMs start without a class data archive: {} (make it mode 0700, or set -D{})",
+                        problem, DIRECTORY_PROPERTY);
+            }
+            throw new IOException(problem);
+        }
+    }
+
+    private static Path directory() {
+        String configured = System.getProperty(DIRECTORY_PROPERTY);
+        if (configured != null) {
+            return Path.of(configured);
+        }
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+        return cache.resolve("gil4j").resolve("cds");
+    }
+
+    /** Atomically, or not at all: a child must never map an archive that is still being copied. */
+    private static void move(Path from, Path to) throws IOException {
+        try {
+            Files.move(from, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.deleteIfExists(from);
+            throw e;
+        }
+    }
+
+    private static List<String> concat(List<String> first, String last) {
+        return Stream.concat(first.stream(), Stream.of(last)).toList();
+    }
+}
