@@ -586,7 +586,7 @@ public final class GlobalInterpreterLock {
     private void onAcquired(Thread me, int restoredHolds) {
         countAcquisition(me, restoredHolds);
         if (timings != null || trace != null) {
-            instrumentAcquisition(ticker.read());
+            instrumentAcquisition(ticker.read(), null);
         }
     }
 
@@ -600,10 +600,14 @@ public final class GlobalInterpreterLock {
         }
     }
 
-    /** Timings and trace of an acquisition at {@code now}, a ticker reading. The new holder only. */
-    private void instrumentAcquisition(long now) {
+    /**
+     * Timings and trace of an acquisition at {@code now}, a ticker reading. The new holder only.
+     *
+     * @param mine the current thread's timings if already looked up, else {@code null}
+     */
+    private void instrumentAcquisition(long now, TimingStats.ThreadTimings mine) {
         if (timings != null) {
-            holderTimings = timings.forCurrentThread();
+            holderTimings = mine != null ? mine : timings.forCurrentThread();
             holdStartNanos = now;
         }
         TraceBuffer tracing = trace;
@@ -640,12 +644,15 @@ public final class GlobalInterpreterLock {
      */
     private boolean acquireQueued(Thread me, int restoredHolds, boolean fromAllowThreads, boolean interruptible,
             long deadline) {
-        return acquireQueued(me, restoredHolds, fromAllowThreads, interruptible, deadline, Long.MIN_VALUE);
+        return acquireQueued(me, restoredHolds, fromAllowThreads, interruptible, deadline, Long.MIN_VALUE, null);
     }
 
-    /** @param waitingSince when the wait began on the ticker, or {@link Long#MIN_VALUE} for "now" */
+    /**
+     * @param waitingSince when the wait began on the ticker, or {@link Long#MIN_VALUE} for "now"
+     * @param handedOver the timings of the hold this thread just handed over at a checkpoint, to record once queued
+     */
     private boolean acquireQueued(Thread me, int restoredHolds, boolean fromAllowThreads, boolean interruptible,
-            long deadline, long waitingSince) {
+            long deadline, long waitingSince, HandedOver handedOver) {
         Waiter node;
         long waitStart;
         Thread deadHolder;
@@ -674,13 +681,18 @@ public final class GlobalInterpreterLock {
             guard.unlock();
         }
         reportDeadHolder(deadHolder);
+        if (handedOver != null) {
+            handedOver.record();
+        }
+        // Found while we wait, so that taking the lock does not have to.
+        TimingStats.ThreadTimings mine = timings != null && node != null ? timings.forCurrentThread() : null;
         if (node == null || awaitTurn(node, interruptible, deadline)) {
             countAcquisition(me, restoredHolds);
             // A thread that handed the lock over at a checkpoint waited from then, even if it never had to queue.
             boolean waited = node != null || waitingSince != Long.MIN_VALUE;
             if (waited || timings != null || trace != null) {
                 long now = ticker.read(); // one reading for the hold's start, the wait's end and JFR
-                instrumentAcquisition(now);
+                instrumentAcquisition(now, mine);
                 if (waited) {
                     if (timings != null) {
                         holderTimings.waited(now - waitStart);
@@ -901,6 +913,7 @@ public final class GlobalInterpreterLock {
     private void yieldAtCheckpoint(Thread me) {
         int saved = holds;
         long handedOverAt;
+        HandedOver ours = null;
         JfrEvents.prepare();
         guard.lock();
         try {
@@ -916,14 +929,27 @@ public final class GlobalInterpreterLock {
             // Our wait starts now, at the handoff: the successor may run (and time may pass) before we queue.
             handedOverAt = ticker.read();
             if (timings != null) {
-                holderTimings.droppedAfter(handedOverAt - dropRequestedAtNanos);
+                // Our own histograms, which only we write: recorded once we have queued, off the successor's way.
+                ours = new HandedOver(holderTimings, handedOverAt - holdStartNanos,
+                        handedOverAt - dropRequestedAtNanos);
             }
-            onLettingGo(false, handedOverAt);
+            TraceBuffer tracing = trace;
+            if (tracing != null) {
+                tracing.record(TraceBuffer.Kind.RELEASE, handedOverAt, null, waiting);
+            }
             handOver(HandoffReason.CHECKPOINT);
         } finally {
             guard.unlock();
         }
-        acquireQueued(me, saved, false, false, NO_DEADLINE, handedOverAt);
+        acquireQueued(me, saved, false, false, NO_DEADLINE, handedOverAt, ours);
+    }
+
+    /** A holder's timings of the hold it just handed over, recorded by it once it has queued again. */
+    private record HandedOver(TimingStats.ThreadTimings timings, long heldNanos, long dropLatencyNanos) {
+        void record() {
+            timings.droppedAfter(dropLatencyNanos);
+            timings.held(heldNanos);
+        }
     }
 
     private int releaseAllForAllowThreads(Thread me) {

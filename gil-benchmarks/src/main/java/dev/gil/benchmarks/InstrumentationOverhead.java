@@ -1,0 +1,81 @@
+package dev.gil.benchmarks;
+
+import dev.gil.core.GilThread;
+import dev.gil.core.GilTrace;
+import dev.gil.core.GlobalInterpreterLock;
+import dev.gil.core.HandoffScheduler;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * What timings and a trace cost a contended handoff, measured in pairs: the uninstrumented lock, then the
+ * instrumented one, back to back in one JVM, many times, and the ratio taken within each pair. Each JMH fork of a
+ * handoff benchmark lands in its own steady state (which CPUs the two threads share with the machine's other
+ * tenants), 20% apart here, which drowns a 5% effect; a pair measured within a second sees the same machine.
+ */
+final class InstrumentationOverhead {
+    private InstrumentationOverhead() {}
+
+    /** Per-pair figures of one instrumentation against none. */
+    record Pairs(Samples instrumented, Samples plain, Samples ratios) {}
+
+    /**
+     * @param instrumentation "timings" or "trace"
+     */
+    static Pairs measure(String instrumentation, int pairs, int rounds) throws InterruptedException {
+        Samples instrumented = new Samples(pairs);
+        Samples plain = new Samples(pairs);
+        Samples ratios = new Samples(pairs);
+        for (int warmUp = 0; warmUp < 3; warmUp++) {
+            nanosPerRoundTrip("none", rounds);
+            nanosPerRoundTrip(instrumentation, rounds);
+        }
+        for (int pair = 0; pair < pairs; pair++) {
+            boolean plainFirst = pair % 2 == 0; // alternate, so that neither always runs on a warmer machine
+            double first = nanosPerRoundTrip(plainFirst ? "none" : instrumentation, rounds);
+            double second = nanosPerRoundTrip(plainFirst ? instrumentation : "none", rounds);
+            double without = plainFirst ? first : second;
+            double with = plainFirst ? second : first;
+            plain.add(without);
+            instrumented.add(with);
+            ratios.add(with / without);
+        }
+        return new Pairs(instrumented, plain, ratios);
+    }
+
+    /** Mean time of a round trip (two handoffs) under {@code fair()}, as in {@code HandoffBenchmark}. */
+    static double nanosPerRoundTrip(String instrumentation, int rounds) throws InterruptedException {
+        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(HandoffScheduler.fair())
+                .recordTimings(instrumentation.equals("timings")).build();
+        GilTrace trace = instrumentation.equals("trace") ? gil.startTrace(1 << 16) : null;
+        AtomicBoolean done = new AtomicBoolean();
+        Thread partner = new GilThread(gil, () -> {
+            while (!done.get()) {
+                gil.checkpoint();
+            }
+        }, "partner");
+        gil.acquire();
+        partner.start();
+        for (int i = 0; i < rounds / 4; i++) {
+            roundTrip(gil);
+        }
+        long start = System.nanoTime();
+        for (int i = 0; i < rounds; i++) {
+            roundTrip(gil);
+        }
+        double nanos = (System.nanoTime() - start) / (double) rounds;
+        done.set(true);
+        gil.release();
+        partner.join();
+        if (trace != null) {
+            trace.stop();
+        }
+        return nanos;
+    }
+
+    private static void roundTrip(GlobalInterpreterLock gil) {
+        while (gil.getQueueLength() == 0) {
+            Thread.onSpinWait();
+        }
+        gil.checkpoint();
+    }
+}
