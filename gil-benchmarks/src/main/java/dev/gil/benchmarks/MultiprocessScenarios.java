@@ -53,8 +53,8 @@ final class MultiprocessScenarios {
     /** Milliseconds for a bare {@code java -Xshare:auto -version}: the JVM's own start-up, the floor for ours. */
     static double bareJvmMillis() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process java = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-XX:-UsePerfData",
-                "-version").redirectErrorStream(true).start();
+        Process java = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-XX:+UseSerialGC",
+                "-XX:-UsePerfData", "-version").redirectErrorStream(true).start();
         java.getInputStream().readAllBytes();
         java.waitFor();
         return (System.nanoTime() - start) / 1e6;

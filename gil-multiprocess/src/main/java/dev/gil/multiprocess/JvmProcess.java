@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * {@code kill -9}) exits within a tenth of a second: it watches the parent's pid. At this JVM's exit, daemon
  * children are killed and the others joined, as in Python.
  *
- * <p><b>Start-up.</b> A cold start boots a JVM (about 70 ms here, against 25 ms for a bare {@code java -version}).
- * Three things keep it short. Cheap flags: {@code -XX:-UsePerfData} and class data sharing. An AppCDS archive: when
+ * <p><b>Start-up.</b> A cold start boots a JVM (about 75 ms here, against 30 ms for a bare {@code java -version}).
+ * Three things keep it short. Cheap flags: the serial collector, {@code -XX:-UsePerfData} and class data sharing. An AppCDS archive: when
  * the class path is all jars, the first child records the classes it loaded (its exit then takes a few hundred
  * milliseconds longer, once per JVM, class path and options) into {@code ~/.cache/gil4j/cds} (or
  * {@code $XDG_CACHE_HOME/gil4j/cds}, or {@code -Dgil4j.cds.dir}), and every later child maps them already parsed and
