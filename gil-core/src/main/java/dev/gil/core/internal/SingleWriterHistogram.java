@@ -65,12 +65,15 @@ public final class SingleWriterHistogram {
         SUM.setOpaque(this, sum + nanos);
     }
 
-    /** How many values were recorded. Any thread. */
+    /**
+     * How many values were recorded. Any thread. Read on its own: while the writer records it may be behind or ahead
+     * of a copy taken just before (the writer's stores to different fields are not ordered for readers).
+     */
     public long count() {
         return (long) TOTAL_COUNT.getOpaque(this);
     }
 
-    /** The sum of the values recorded, as given. Any thread. */
+    /** The sum of the values recorded, as given. Any thread; read on its own, like {@link #count()}. */
     public long sum() {
         return (long) SUM.getOpaque(this);
     }
