@@ -19,6 +19,8 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -79,6 +81,52 @@ class PipeTest {
         sender.start();
         assertThat(pipe.right().recvBytes()).isEqualTo(big);
         sender.join();
+    }
+
+    /**
+     * One thread's send blocks on a full socket buffer (nobody reads the other end); another thread's poll on the same
+     * end must still answer within its timeout. With a blocking socket it could not: switching to non-blocking mode for
+     * the poll takes the channel's write lock, which the blocked send holds.
+     */
+    @Test
+    void pollAnswersWithinItsTimeoutWhileAnotherThreadsSendIsBlocked() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection left = pipe.left();
+        CountDownLatch sending = new CountDownLatch(1);
+        Thread sender = new Thread(() -> {
+            sending.countDown();
+            try {
+                left.sendBytes(new byte[64 << 20]); // far more than a socket buffer holds
+            } catch (IOException closedAtTheEnd) {
+                // the test closes the pipe
+            }
+        }, "blocked-sender");
+        sender.setDaemon(true);
+        sender.start();
+        sending.await();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!pipe.right().poll(Duration.ofMillis(10))) { // the send has begun, and 64 MiB cannot all fit
+            assertThat(System.nanoTime() - deadline).as("the send never began").isNegative();
+        }
+        long start = System.nanoTime();
+        boolean[] ready = new boolean[1];
+        Thread poller = new Thread(() -> {
+            try {
+                ready[0] = left.poll(Duration.ofMillis(100));
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, "poller");
+        poller.start();
+        poller.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(poller.isAlive()).as("poll(100 ms) still waiting after 30 s: it waits for the blocked send")
+                .isFalse();
+        assertThat(ready[0]).as("nothing was sent to the left end").isFalse();
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+        pipe.right().close();
+        left.close();
+        sender.join(TimeUnit.SECONDS.toMillis(30));
+        assertThat(sender.isAlive()).isFalse();
     }
 
     @Test

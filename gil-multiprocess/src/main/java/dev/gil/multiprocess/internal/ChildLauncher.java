@@ -92,15 +92,14 @@ public final class ChildLauncher {
             List<Thread> pumps = List.of(
                     pump(process.getInputStream(), () -> System.out, prefix, name + "-stdout"),
                     pump(process.getErrorStream(), () -> System.err, prefix, name + "-stderr"));
-            SocketChannel channel = awaitChild(server, process, token);
-            return new Launched(process, channel == null ? null : new FrameChannel(channel), pumps, stdin, prefix);
+            return new Launched(process, awaitChild(server, process, token), pumps, stdin, prefix);
         } finally {
             PrivateSockets.delete(socket);
         }
     }
 
     /** The child's connection, or {@code null} if it exited first (a bad JVM option, say). */
-    private static SocketChannel awaitChild(ServerSocketChannel server, Process process, String token)
+    private static FrameChannel awaitChild(ServerSocketChannel server, Process process, String token)
             throws IOException {
         long deadline = System.nanoTime() + HANDSHAKE_TIMEOUT_NANOS;
         server.configureBlocking(false);
@@ -110,14 +109,13 @@ public final class ChildLauncher {
                 selector.select(20);
                 SocketChannel candidate = server.accept();
                 if (candidate != null) {
-                    candidate.configureBlocking(true);
-                    FrameChannel frames = new FrameChannel(candidate, 1024);
-                    FrameChannel.Frame hello = frames.receive();
+                    FrameChannel frames = new FrameChannel(candidate);
+                    FrameChannel.Frame hello = frames.receive(1024);
                     if (hello.kind() == ControlProtocol.HELLO
                             && MessageDigest.isEqual(hello.payload(), token.getBytes(StandardCharsets.US_ASCII))) {
-                        return candidate;
+                        return frames;
                     }
-                    candidate.close();
+                    frames.close();
                 } else if (!process.isAlive()) {
                     return null;
                 }

@@ -3,17 +3,31 @@ package dev.gil.multiprocess.internal;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousCloseException;
+import java.nio.channels.ClosedByInterruptException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.ClosedSelectorException;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Length-prefixed frames over a blocking socket: {@code [int length][byte kind][length bytes]}. Message boundaries are
- * kept, empty messages survive, and a length that is negative or over {@link Limits#MAX_FRAME_BYTES} closes the
- * channel with an error instead of allocating it. One thread may send while another receives.
+ * Length-prefixed frames over a socket: {@code [int length][byte kind][length bytes]}. Message boundaries are kept,
+ * empty messages survive, and a length that is negative or over {@link Limits#MAX_FRAME_BYTES} closes the channel with
+ * an error instead of allocating it. One thread may send while another receives.
+ *
+ * <p>The socket is non-blocking underneath, and a thread that must wait does so in a selector of its own direction.
+ * A blocking socket would do for {@link #send} and {@link #receive}, but not for {@link #poll}: switching a channel's
+ * mode takes its write lock as well, so a poll would wait for a send blocked on a full buffer, forever if the peer is
+ * itself waiting for us to read. Waiting behaves as blocking I/O would: an interrupt closes the channel
+ * ({@link ClosedByInterruptException}), and so does {@link #close()} from another thread
+ * ({@link AsynchronousCloseException}).
  */
 public final class FrameChannel implements AutoCloseable {
     private static final int HEADER = 5;
@@ -23,6 +37,12 @@ public final class FrameChannel implements AutoCloseable {
     private final ReentrantLock sendLock = new ReentrantLock();
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ByteBuffer sendHeader = ByteBuffer.allocateDirect(HEADER);
+    /** Where a receiver waits for data. Guarded by {@code receiveLock}; created on first need. */
+    private Selector readSelector;
+    /** Where a sender waits for room. Guarded by {@code sendLock}; created on first need. */
+    private Selector writeSelector;
+    /** Every selector opened, for {@link #close()}, which may run on any thread. */
+    private final Queue<Selector> selectors = new ConcurrentLinkedQueue<>();
     /** Bytes read ahead of the frame being parsed. Guarded by {@code receiveLock}. */
     private final ByteBuffer readAhead = ByteBuffer.allocateDirect(64 * 1024).flip();
 
@@ -33,6 +53,11 @@ public final class FrameChannel implements AutoCloseable {
     public FrameChannel(SocketChannel channel, int maxFrameBytes) {
         this.channel = channel;
         this.maxFrameBytes = maxFrameBytes;
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot use the channel " + channel, e);
+        }
     }
 
     /** A received frame. */
@@ -47,7 +72,9 @@ public final class FrameChannel implements AutoCloseable {
             ByteBuffer body = ByteBuffer.wrap(payload, offset, length);
             ByteBuffer[] both = {sendHeader, body};
             while (sendHeader.hasRemaining() || body.hasRemaining()) {
-                channel.write(both);
+                if (channel.write(both) == 0) {
+                    await(writeSelector());
+                }
             }
         } finally {
             sendLock.unlock();
@@ -72,7 +99,9 @@ public final class FrameChannel implements AutoCloseable {
         try {
             int first = 0;
             while (first < buffers.length) {
-                channel.write(buffers, first, buffers.length - first);
+                if (channel.write(buffers, first, buffers.length - first) == 0) {
+                    await(writeSelector());
+                }
                 while (first < buffers.length && !buffers[first].hasRemaining()) {
                     first++;
                 }
@@ -91,15 +120,20 @@ public final class FrameChannel implements AutoCloseable {
 
     /** Blocks for the next frame. {@link EOFException} if the peer closed at a frame boundary or in a frame. */
     public Frame receive() throws IOException {
+        return receive(maxFrameBytes);
+    }
+
+    /** {@link #receive()} of a frame of at most {@code limit} bytes, such as a handshake's. */
+    public Frame receive(int limit) throws IOException {
         receiveLock.lock();
         try {
             fill(HEADER, true);
             int length = readAhead.getInt();
             byte kind = readAhead.get();
-            if (length < 0 || length > maxFrameBytes) {
+            if (length < 0 || length > limit) {
                 close();
                 throw new IOException("received a frame header announcing " + length + " bytes, outside 0.."
-                        + maxFrameBytes + " (" + Limits.MAX_FRAME_PROPERTY + "): not a gil4j peer, or a corrupted "
+                        + limit + " (" + Limits.MAX_FRAME_PROPERTY + "): not a gil4j peer, or a corrupted "
                         + "stream; the connection is closed");
             }
             byte[] payload = new byte[length];
@@ -107,7 +141,7 @@ public final class FrameChannel implements AutoCloseable {
             readAhead.get(payload, 0, fromBuffer);
             ByteBuffer rest = ByteBuffer.wrap(payload, fromBuffer, length - fromBuffer);
             while (rest.hasRemaining()) {
-                if (channel.read(rest) < 0) {
+                if (read(rest) < 0) {
                     throw new EOFException("the peer closed the connection in the middle of a " + length
                             + "-byte frame");
                 }
@@ -130,19 +164,20 @@ public final class FrameChannel implements AutoCloseable {
             }
             readAhead.clear();
             try {
-                channel.configureBlocking(false);
                 int read = channel.read(readAhead);
                 if (read == 0 && !timeout.isZero() && !timeout.isNegative()) {
-                    try (Selector selector = Selector.open()) {
-                        channel.register(selector, SelectionKey.OP_READ);
+                    Selector selector = readSelector();
+                    try {
                         selector.select(Math.max(1, timeout.toMillis()));
+                        selector.selectedKeys().clear();
+                    } catch (ClosedSelectorException closed) {
+                        throw new AsynchronousCloseException();
                     }
                     read = channel.read(readAhead);
                 }
                 return read != 0;
             } finally {
                 readAhead.flip();
-                channel.configureBlocking(true);
             }
         } finally {
             receiveLock.unlock();
@@ -156,7 +191,7 @@ public final class FrameChannel implements AutoCloseable {
             readAhead.compact();
             int read;
             try {
-                read = channel.read(readAhead);
+                read = read(readAhead);
             } finally {
                 readAhead.flip();
             }
@@ -174,8 +209,75 @@ public final class FrameChannel implements AutoCloseable {
         return channel.isOpen();
     }
 
+    /** Reads at least one byte, waiting for it if need be; -1 at end of stream. Guarded by {@code receiveLock}. */
+    private int read(ByteBuffer into) throws IOException {
+        for (;;) {
+            int read = channel.read(into);
+            if (read != 0) {
+                return read;
+            }
+            await(readSelector());
+        }
+    }
+
+    /** Waits until the selector's direction is ready, as a blocking channel would, interrupts and closes included. */
+    private void await(Selector selector) throws IOException {
+        try {
+            selector.select();
+            selector.selectedKeys().clear();
+        } catch (ClosedSelectorException closed) {
+            throw new AsynchronousCloseException();
+        }
+        if (!channel.isOpen()) {
+            throw new AsynchronousCloseException();
+        }
+        if (Thread.currentThread().isInterrupted()) {
+            close();
+            throw new ClosedByInterruptException();
+        }
+    }
+
+    /** Guarded by {@code receiveLock}. */
+    private Selector readSelector() throws IOException {
+        if (readSelector == null) {
+            readSelector = openSelector(SelectionKey.OP_READ);
+        }
+        return readSelector;
+    }
+
+    /** Guarded by {@code sendLock}. */
+    private Selector writeSelector() throws IOException {
+        if (writeSelector == null) {
+            writeSelector = openSelector(SelectionKey.OP_WRITE);
+        }
+        return writeSelector;
+    }
+
+    /** A selector for one direction, closed with the channel even if {@link #close()} ran while it was opened. */
+    private Selector openSelector(int operation) throws IOException {
+        Selector selector = Selector.open();
+        try {
+            channel.register(selector, operation);
+        } catch (ClosedChannelException closed) {
+            selector.close();
+            throw new AsynchronousCloseException();
+        } catch (RuntimeException e) {
+            selector.close();
+            throw e;
+        }
+        selectors.add(selector);
+        if (!channel.isOpen()) {
+            selector.close();
+            throw new AsynchronousCloseException();
+        }
+        return selector;
+    }
+
     @Override
     public void close() throws IOException {
         channel.close();
+        for (Selector selector : selectors) {
+            selector.close(); // wakes a thread waiting in it
+        }
     }
 }

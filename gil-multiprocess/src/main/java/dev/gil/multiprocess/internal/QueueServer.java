@@ -73,11 +73,16 @@ public final class QueueServer implements AutoCloseable {
     }
 
     private void serve(SocketChannel connection) {
-        FrameChannel channel = new FrameChannel(connection);
-        try (connection) {
-            if (!PrivateSockets.presentsToken(connection, token)) {
+        try {
+            if (!PrivateSockets.presentsToken(connection, token)) { // a blocking read, before frames take over
+                connection.close();
                 return;
             }
+        } catch (IOException gone) {
+            return;
+        }
+        FrameChannel channel = new FrameChannel(connection);
+        try (channel) {
             clients.add(channel);
             for (;;) {
                 FrameChannel.Frame request = channel.receive();
