@@ -275,7 +275,7 @@ public final class Benchmarks {
         Samples throughput = new Samples(reps);
         Samples dd = new Samples(reps);
         for (int r = 0; r < reps; r++) {
-            double[] pipe = MultiprocessScenarios.pingPongMicros(200, quick ? 500 : 2000, mebibytes);
+            double[] pipe = MultiprocessScenarios.pingPongMicros(quick ? 200 : 2000, quick ? 500 : 2000, mebibytes);
             rttP50.add(pipe[0]);
             rttP99.add(pipe[1]);
             throughput.add(pipe[2]);

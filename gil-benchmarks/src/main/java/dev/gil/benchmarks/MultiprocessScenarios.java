@@ -78,7 +78,11 @@ final class MultiprocessScenarios {
         }
         parent.send("bulk");
         byte[] mebibyte = new byte[1 << 20];
-        parent.sendBytes(mebibyte); // warm-up
+        int warmUpMebibytes = Math.max(1, mebibytes / 4); // both JITs compile the bulk path before the clock starts
+        parent.send(warmUpMebibytes);
+        for (int i = 0; i < warmUpMebibytes; i++) {
+            parent.sendBytes(mebibyte);
+        }
         parent.recvBytes();
         parent.send(mebibytes); // how many to expect, so that the child acknowledges the last one only
         long start = System.nanoTime();
@@ -93,7 +97,7 @@ final class MultiprocessScenarios {
         return new double[] {rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(99), mebibytes / seconds};
     }
 
-    /** Echoes objects until told "bulk"; then acknowledges a warm-up message, and all the counted ones at once. */
+    /** Echoes objects until told "bulk"; then acknowledges the warm-up messages, and the counted ones, at once. */
     static void objectEcho(Connection connection) throws IOException {
         for (;;) {
             Object message = connection.recv();
@@ -102,7 +106,10 @@ final class MultiprocessScenarios {
             }
             connection.send(message);
         }
-        connection.recvBytes();
+        int warmUp = (Integer) connection.recv();
+        for (int i = 0; i < warmUp; i++) {
+            connection.recvBytes();
+        }
         connection.sendBytes(new byte[0]);
         int expected = (Integer) connection.recv();
         for (int i = 0; i < expected; i++) {

@@ -3,6 +3,7 @@ package dev.gil.multiprocess;
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.PrivateSockets;
 import dev.gil.multiprocess.internal.SerialCodec;
+import dev.gil.multiprocess.internal.SmallValues;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -41,6 +42,8 @@ public final class Connection implements Closeable, Serializable {
     private static final long serialVersionUID = 1L;
     private static final byte OBJECT = 1;
     private static final byte BYTES = 2;
+    /** An object in {@link SmallValues}' encoding. */
+    private static final byte PACKED = 3;
     private static final long RENDEZVOUS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private final transient Path socket;
@@ -82,6 +85,11 @@ public final class Connection implements Closeable, Serializable {
      */
     public void send(Object message) throws IOException {
         checkWritable("send");
+        byte[] packed = SmallValues.encode(message);
+        if (packed != null) {
+            frames().send(PACKED, packed, 0, packed.length);
+            return;
+        }
         byte[] bytes = SerialCodec.serialize(message);
         frames().send(OBJECT, bytes, 0, bytes.length);
     }
@@ -98,6 +106,9 @@ public final class Connection implements Closeable, Serializable {
     public Object recv() throws IOException {
         checkReadable("recv");
         FrameChannel.Frame frame = frames().receive();
+        if (frame.kind() == PACKED) {
+            return SmallValues.decode(frame.payload());
+        }
         if (frame.kind() != OBJECT) {
             throw new InvalidObjectException("received a " + frame.payload().length + "-byte message sent with "
                     + "sendBytes(): receive it with recvBytes()");
