@@ -155,8 +155,8 @@ public final class Benchmarks {
         double jmhTimed = handoffs.get("roundTrip instrumentation=timings").median() / jmhPlain;
         double jmhTraced = handoffs.get("roundTrip instrumentation=trace").median() / jmhPlain;
         progress("the same in pairs, back to back in this JVM");
-        int pairs = quick ? 2 : 21;
-        int rounds = quick ? 2_000 : 100_000;
+        int pairs = quick ? 2 : 11;
+        int rounds = quick ? 2_000 : 50_000;
         InstrumentationOverhead.Pairs timed = InstrumentationOverhead.measure("timings", pairs, rounds);
         InstrumentationOverhead.Pairs traced = InstrumentationOverhead.measure("trace", pairs, rounds);
         report.row("fair() handoff round trip, recordTimings(true), paired", "ns", timed.instrumented(), Double.NaN,

@@ -7,12 +7,16 @@ import dev.gil.core.HandoffScheduler;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * What timings and a trace cost a contended handoff, measured in pairs: the uninstrumented lock, then the
- * instrumented one, back to back in one JVM, many times, and the ratio taken within each pair. Each JMH fork of a
- * handoff benchmark lands in its own steady state (which CPUs the two threads share with the machine's other
- * tenants), 20% apart here, which drowns a 5% effect; a pair measured within a second sees the same machine.
+ * What timings and a trace cost a contended handoff, measured in pairs: short batches of the uninstrumented lock and
+ * of the instrumented one, alternating, back to back in one JVM; within each pair the ratio of the two median batches.
+ * Each JMH fork of a handoff benchmark lands in its own steady state (which CPUs the two threads share with the
+ * machine's other tenants), 20% apart here and sometimes 4×, which drowns a 5% effect; batches a few milliseconds
+ * apart see the same machine, and a median of ten ignores the odd batch caught in a change of state.
  */
 final class InstrumentationOverhead {
+    /** Batches of each setting in a pair. */
+    private static final int BATCHES = 10;
+
     private InstrumentationOverhead() {}
 
     /** Per-pair figures of one instrumentation against none. */
@@ -30,14 +34,18 @@ final class InstrumentationOverhead {
             nanosPerRoundTrip(instrumentation, rounds);
         }
         for (int pair = 0; pair < pairs; pair++) {
-            boolean plainFirst = pair % 2 == 0; // alternate, so that neither always runs on a warmer machine
-            double first = nanosPerRoundTrip(plainFirst ? "none" : instrumentation, rounds);
-            double second = nanosPerRoundTrip(plainFirst ? instrumentation : "none", rounds);
-            double without = plainFirst ? first : second;
-            double with = plainFirst ? second : first;
-            plain.add(without);
-            instrumented.add(with);
-            ratios.add(with / without);
+            Samples withBatches = new Samples(BATCHES);
+            Samples withoutBatches = new Samples(BATCHES);
+            for (int batch = 0; batch < BATCHES; batch++) {
+                boolean plainFirst = (pair + batch) % 2 == 0; // neither always runs first
+                double first = nanosPerRoundTrip(plainFirst ? "none" : instrumentation, rounds / BATCHES);
+                double second = nanosPerRoundTrip(plainFirst ? instrumentation : "none", rounds / BATCHES);
+                withoutBatches.add(plainFirst ? first : second);
+                withBatches.add(plainFirst ? second : first);
+            }
+            plain.add(withoutBatches.median());
+            instrumented.add(withBatches.median());
+            ratios.add(withBatches.median() / withoutBatches.median());
         }
         return new Pairs(instrumented, plain, ratios);
     }
