@@ -1,9 +1,8 @@
 package dev.gil.benchmarks;
 
-import dev.gil.core.GilThread;
+import dev.gil.benchmarks.jmh.CheckpointPartner;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import org.HdrHistogram.Histogram;
 
@@ -18,28 +17,20 @@ final class HandoffLatency {
     static double gilRoundTripP50(HandoffScheduler scheduler, int rounds) throws InterruptedException {
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler).name("ping-pong").build();
         Histogram histogram = new Histogram(3);
-        AtomicBoolean done = new AtomicBoolean();
-        // A CPU-bound partner: it checkpoints until told to stop, handing the lock back whenever we are queued.
-        Thread pong = new GilThread(gil, () -> {
-            while (!done.get()) {
+        long switches;
+        CheckpointPartner partner = CheckpointPartner.start(gil);
+        try {
+            long switchesBefore = gil.stats().switches();
+            for (int i = 0; i < rounds; i++) {
+                partner.awaitQueued(); // untimed: a round trip starts once the partner is queued
+                long start = System.nanoTime();
                 gil.checkpoint();
+                histogram.recordValue(System.nanoTime() - start);
             }
-        }, "pong");
-        gil.acquire();
-        pong.start();
-        long switchesBefore = gil.stats().switches();
-        for (int i = 0; i < rounds; i++) {
-            while (gil.getQueueLength() == 0) { // untimed: a round trip starts once the partner is queued
-                Thread.onSpinWait();
-            }
-            long start = System.nanoTime();
-            gil.checkpoint();
-            histogram.recordValue(System.nanoTime() - start);
+            switches = gil.stats().switches() - switchesBefore;
+        } finally {
+            partner.stop();
         }
-        long switches = gil.stats().switches() - switchesBefore;
-        done.set(true);
-        gil.release();
-        pong.join();
         if (switches != 2L * rounds) {
             throw new IllegalStateException(switches + " switches in " + rounds + " round trips: "
                     + "expected two per round trip, so the figure would not be a round trip");

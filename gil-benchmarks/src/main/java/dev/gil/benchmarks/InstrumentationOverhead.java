@@ -1,10 +1,9 @@
 package dev.gil.benchmarks;
 
-import dev.gil.core.GilThread;
+import dev.gil.benchmarks.jmh.CheckpointPartner;
 import dev.gil.core.GilTrace;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * What timings and a trace cost a contended handoff, measured in pairs: short batches of the uninstrumented lock and
@@ -55,35 +54,23 @@ final class InstrumentationOverhead {
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(HandoffScheduler.fair())
                 .recordTimings(instrumentation.equals("timings")).build();
         GilTrace trace = instrumentation.equals("trace") ? gil.startTrace(1 << 16) : null;
-        AtomicBoolean done = new AtomicBoolean();
-        Thread partner = new GilThread(gil, () -> {
-            while (!done.get()) {
-                gil.checkpoint();
+        double nanos;
+        CheckpointPartner partner = CheckpointPartner.start(gil);
+        try {
+            for (int i = 0; i < rounds / 4; i++) {
+                partner.roundTrip();
             }
-        }, "partner");
-        gil.acquire();
-        partner.start();
-        for (int i = 0; i < rounds / 4; i++) {
-            roundTrip(gil);
+            long start = System.nanoTime();
+            for (int i = 0; i < rounds; i++) {
+                partner.roundTrip();
+            }
+            nanos = (System.nanoTime() - start) / (double) rounds;
+        } finally {
+            partner.stop();
         }
-        long start = System.nanoTime();
-        for (int i = 0; i < rounds; i++) {
-            roundTrip(gil);
-        }
-        double nanos = (System.nanoTime() - start) / (double) rounds;
-        done.set(true);
-        gil.release();
-        partner.join();
         if (trace != null) {
             trace.stop();
         }
         return nanos;
-    }
-
-    private static void roundTrip(GlobalInterpreterLock gil) {
-        while (gil.getQueueLength() == 0) {
-            Thread.onSpinWait();
-        }
-        gil.checkpoint();
     }
 }

@@ -1,6 +1,5 @@
 package dev.gil.benchmarks.jmh;
 
-import dev.gil.core.GilThread;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import java.util.concurrent.TimeUnit;
@@ -35,41 +34,28 @@ public class HandoffBenchmark {
     @Param({"none", "timings", "trace"})
     public String instrumentation;
 
-    private GlobalInterpreterLock gil;
-    private Thread partner;
-    private volatile boolean done;
+    private CheckpointPartner partner;
 
     /** Builds the lock, takes it and starts the partner, which checkpoints until told to stop. */
     @Setup(Level.Trial)
     public void start() {
-        gil = GlobalInterpreterLock.builder().scheduler(HandoffScheduler.fair())
+        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(HandoffScheduler.fair())
                 .recordTimings(instrumentation.equals("timings")).build();
         if (instrumentation.equals("trace")) {
             gil.startTrace(1 << 16); // wraps: memory stays bounded however long the trial
         }
-        gil.acquire();
-        partner = new GilThread(gil, () -> {
-            while (!done) {
-                gil.checkpoint();
-            }
-        }, "partner");
-        partner.start();
+        partner = CheckpointPartner.start(gil);
     }
 
     /** Stops the partner. */
     @TearDown(Level.Trial)
     public void stop() throws InterruptedException {
-        done = true;
-        gil.release();
-        partner.join();
+        partner.stop();
     }
 
     /** Waits for the partner to queue, then hands the lock over and gets it back. */
     @Benchmark
     public void roundTrip() {
-        while (gil.getQueueLength() == 0) {
-            Thread.onSpinWait();
-        }
-        gil.checkpoint();
+        partner.roundTrip();
     }
 }

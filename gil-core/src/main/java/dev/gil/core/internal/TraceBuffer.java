@@ -114,7 +114,7 @@ public final class TraceBuffer {
             RingCopy copy = ring.copy();
             names.put(ring.threadId, ring.threadName);
             written += copy.written;
-            if (copy.overwritten && copy.size() > 0) {
+            if (copy.overwritten && copy.remaining() > 0) {
                 cutoff = Math.max(cutoff, copy.nanos(0));
             }
             copies.add(copy);
@@ -261,12 +261,8 @@ public final class TraceBuffer {
             this.overwritten = overwritten;
         }
 
-        int size() {
-            return slots.length / 3 - head;
-        }
-
         int remaining() {
-            return size();
+            return slots.length / 3 - head;
         }
 
         long nanos(int index) {
