@@ -6,6 +6,7 @@ import dev.gil.multiprocess.Pipe;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.HdrHistogram.Histogram;
 
@@ -35,9 +36,12 @@ final class MultiprocessScenarios {
 
     /**
      * Milliseconds from {@code start()} to the child's task running, measured by the child reading
-     * {@code System.nanoTime()}: on Linux HotSpot reads {@code CLOCK_MONOTONIC}, one clock for every process.
+     * {@code System.nanoTime()}: on Linux HotSpot reads {@code CLOCK_MONOTONIC}, one clock for every process. The
+     * task captures a {@link Connection}. Measured with a ready warm standby, cold or warm.
      */
     static double startToRunningMillis(boolean warm) throws Exception {
+        // A standby still booting would compete with a cold child for the CPUs, or be what a warm start waits for.
+        JvmProcess.prepareWarmStandby(Duration.ofMinutes(1));
         Pipe pipe = Pipe.open(false);
         Connection report = pipe.right();
         JvmProcess child = JvmProcess.builder(() -> report.send(System.nanoTime())).warmStart(warm).build();

@@ -1,5 +1,6 @@
 package dev.gil.multiprocess;
 
+import dev.gil.multiprocess.internal.ConnectionTransfers;
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.PrivateSockets;
 import dev.gil.multiprocess.internal.SerialCodec;
@@ -45,6 +46,23 @@ public final class Connection implements Closeable, Serializable {
     /** An object in {@link SmallValues}' encoding. */
     private static final byte PACKED = 3;
     private static final long RENDEZVOUS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
+
+    static {
+        ConnectionTransfers.register(new ConnectionTransfers.Access() {
+            @Override
+            public Object[] moveOut(Connection connection) throws ObjectStreamException {
+                Transfer transfer = connection.moveOut();
+                return new Object[] {transfer.socket, transfer.token, transfer.listens, transfer.readable,
+                    transfer.writable};
+            }
+
+            @Override
+            public Connection moveIn(Object[] transfer) throws ObjectStreamException {
+                return new Transfer((String) transfer[0], (String) transfer[1], (Boolean) transfer[2],
+                        (Boolean) transfer[3], (Boolean) transfer[4]).moveIn();
+            }
+        });
+    }
 
     private final transient Path socket;
     private final transient String token;
@@ -363,6 +381,10 @@ public final class Connection implements Closeable, Serializable {
      * @throws ObjectStreamException if this end was already used here, closed, or sent elsewhere
      */
     private Object writeReplace() throws ObjectStreamException {
+        return moveOut();
+    }
+
+    private Transfer moveOut() throws ObjectStreamException {
         synchronized (establishLock) {
             if (closed) {
                 throw new NotSerializableException("a closed Connection cannot be sent to another process");
@@ -405,6 +427,10 @@ public final class Connection implements Closeable, Serializable {
         }
 
         private Object readResolve() throws ObjectStreamException {
+            return moveIn();
+        }
+
+        Connection moveIn() throws ObjectStreamException {
             Connection arrived = new Connection(Path.of(socket), token, listens, readable, writable, new Object());
             if (listens) {
                 synchronized (arrived.establishLock) {

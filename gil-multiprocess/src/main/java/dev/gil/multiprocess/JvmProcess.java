@@ -6,7 +6,9 @@ import dev.gil.multiprocess.internal.ChildLauncher;
 import dev.gil.multiprocess.internal.ChildTask;
 import dev.gil.multiprocess.internal.ControlProtocol;
 import dev.gil.multiprocess.internal.FrameChannel;
+import dev.gil.multiprocess.internal.LambdaByReference;
 import dev.gil.multiprocess.internal.SerialCodec;
+import dev.gil.multiprocess.internal.SmallValues;
 import dev.gil.multiprocess.internal.WarmStandby;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -47,15 +49,19 @@ import org.slf4j.LoggerFactory;
  * {@code kill -9}) exits within a tenth of a second: it watches the parent's pid. At this JVM's exit, daemon
  * children are killed and the others joined, as in Python.
  *
- * <p><b>Start-up.</b> A cold start boots a JVM (about 75 ms here, against 30 ms for a bare {@code java -version}).
- * Three things keep it short. Cheap flags: the serial collector, {@code -XX:-UsePerfData} and class data sharing. An AppCDS archive: when
+ * <p><b>Start-up.</b> A cold start boots a JVM (about 50 ms here for start and join, against 30 ms for a bare
+ * {@code java -version} and 45 ms for CPython's {@code spawn}). Four things keep it short. Cheap flags:
+ * {@code -XX:-UsePerfData}, class data sharing, and the name of this JVM's NIO selector provider, which the child would
+ * otherwise look for on its class path. An AppCDS archive: when
  * the class path is all jars, the first child records the classes it loaded (its exit then takes a few hundred
  * milliseconds longer, once per JVM, class path and options) into {@code ~/.cache/gil4j/cds} (or
  * {@code $XDG_CACHE_HOME/gil4j/cds}, or {@code -Dgil4j.cds.dir}), and every later child maps them already parsed and
- * verified; {@code -Dgil4j.cds=false} turns it off, and JVM options that mention CDS themselves leave it alone. And
- * the child connects to this JVM while another of its threads loads what the task will need. A
- * {@link Builder#warmStart(boolean) warm start} skips the boot altogether, Python's {@code forkserver}: the task runs
- * within a few milliseconds.
+ * verified; {@code -Dgil4j.cds=false} turns it off, and JVM options that mention CDS themselves leave it alone. A
+ * target that is a lambda capturing only connections and small values (numbers, strings, byte arrays, arrays of
+ * them) travels by reference, as pickle sends a function, and its result too when it is such a value: the child then
+ * never pays the 20 ms that a fresh JVM's first Java deserialization costs. And the child connects to this JVM while
+ * another of its threads loads what the task will need. A {@link Builder#warmStart(boolean) warm start} skips the
+ * boot altogether, Python's {@code forkserver}: the task runs within a few milliseconds.
  *
  * <p>A {@code JvmProcess} is started at most once. Thread-safe.
  */
@@ -85,7 +91,8 @@ public final class JvmProcess implements AutoCloseable {
     private volatile ChildLauncher.Launched launched;
     private volatile Thread reader;
     // Written by the reader thread, read after it ended.
-    private volatile byte[] resultBytes;
+    /** The child's RESULT or RESULT_PACKED frame. */
+    private volatile FrameChannel.Frame resultFrame;
     private volatile Throwable failure;
     private volatile boolean signalled;
     /** {@link #terminate()} was called: a child that ends with 143 before its SIGTERM reporter was in place. */
@@ -197,15 +204,21 @@ public final class JvmProcess implements AutoCloseable {
         checkState(state == State.NEW, "start() called on %s, which was already %s", name,
                 state == State.STARTED ? "started" : "closed");
         byte[] task;
+        byte taskKind = ControlProtocol.TASK_BY_REFERENCE;
         try {
-            task = SerialCodec.serialize(target);
+            task = LambdaByReference.encode(target);
+            if (task == null) {
+                task = SerialCodec.serialize(target);
+                taskKind = ControlProtocol.TASK;
+            }
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("the target of " + name + " cannot be sent to a child JVM: it is or "
                     + "captures something that is not serializable: " + e.getMessage(), e);
         }
         try {
-            launched = warmStart ? WarmStandby.take(name)
-                    : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory);
+            launched = warmStart ? WarmStandby.take(name, taskKind == ControlProtocol.TASK)
+                    : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory,
+                            taskKind == ControlProtocol.TASK);
             launched.outputPrefix().set(outputPrefix);
             if (launched.control() == null) {
                 failure = new IllegalStateException(name + ": the child JVM exited before it could run the target"
@@ -214,10 +227,7 @@ public final class JvmProcess implements AutoCloseable {
                     controlListener.closed();
                 }
             } else {
-                launched.control().send(ControlProtocol.TASK, task, 0, task.length);
-                if (warmStart) {
-                    WarmStandby.replenish();
-                }
+                launched.control().send(taskKind, task, 0, task.length);
                 reader = new Thread(this::readOutcome, name + "-control");
                 reader.setDaemon(true);
                 reader.start();
@@ -236,10 +246,11 @@ public final class JvmProcess implements AutoCloseable {
             for (;;) {
                 FrameChannel.Frame frame = control.receive();
                 switch (frame.kind()) {
-                    case ControlProtocol.RESULT -> resultBytes = frame.payload();
+                    case ControlProtocol.RESULT, ControlProtocol.RESULT_PACKED -> resultFrame = frame;
                     case ControlProtocol.FAILURE -> failure = decodeFailure(frame.payload());
                     case ControlProtocol.SIGNAL -> signalled = true;
                     case ControlProtocol.EXITING -> saidGoodbye = true;
+                    case ControlProtocol.RUNNING -> replenishStandby();
                     default -> {
                         if (controlListener != null) {
                             controlListener.frame(frame);
@@ -260,6 +271,17 @@ public final class JvmProcess implements AutoCloseable {
             if (controlListener != null) {
                 controlListener.closed();
             }
+            replenishStandby(); // if it never said RUNNING
+        }
+    }
+
+    /**
+     * After a warm start, boots the next waiting JVM once this child runs its task, and not sooner: on a machine with
+     * few CPUs a JVM booting beside the task's first milliseconds delays the very start it was meant to speed up.
+     */
+    private void replenishStandby() {
+        if (warmStart) {
+            WarmStandby.replenish();
         }
     }
 
@@ -368,13 +390,14 @@ public final class JvmProcess implements AutoCloseable {
     public Object result() {
         OptionalInt code = exitCode();
         checkState(code.isPresent(), "%s has not ended yet: join() it first", name);
-        byte[] bytes = resultBytes;
-        if (bytes == null) {
+        FrameChannel.Frame frame = resultFrame;
+        if (frame == null) {
             throw new IllegalStateException(name + " ended with exit code " + code.getAsInt() + " and no result",
                     failure);
         }
         try {
-            return SerialCodec.deserialize(bytes);
+            return frame.kind() == ControlProtocol.RESULT_PACKED ? SmallValues.decode(frame.payload())
+                    : SerialCodec.deserialize(frame.payload());
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("the result of " + name + " could not be read: " + e, e);
         }
@@ -476,6 +499,27 @@ public final class JvmProcess implements AutoCloseable {
      */
     public static void stopWarmStandby() {
         WarmStandby.stop();
+    }
+
+    /**
+     * Boots the JVM that the next {@link Builder#warmStart(boolean) warm start} takes, unless one is waiting or on its
+     * way, and waits until it is ready for a task (booted, connected, and done loading what tasks need). Optional: the
+     * first warm start boots one anyway, and pays for it; call this at a quiet moment, such as application start-up,
+     * so that the first warm start is warm too.
+     *
+     * <pre>{@code
+     * JvmProcess.prepareWarmStandby(Duration.ofSeconds(10));
+     * JvmProcess.builder(Demo::doWork).warmStart(true).build().start(); // runs within milliseconds
+     * }</pre>
+     *
+     * @param timeout how long to wait at most
+     * @return {@code true} if a JVM is ready and waiting; {@code false} if it is still booting at the timeout or
+     *     could not start (the next warm start then boots one)
+     * @throws InterruptedException if interrupted while waiting
+     */
+    public static boolean prepareWarmStandby(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "timeout");
+        return WarmStandby.awaitReady(timeout.isNegative() ? 0 : timeout.toNanos());
     }
 
     private static void atExit() {

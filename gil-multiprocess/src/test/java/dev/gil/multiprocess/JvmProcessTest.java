@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -95,6 +96,18 @@ class JvmProcessTest {
     void aCallablesResultIsAvailableAfterJoin() throws Exception {
         JvmProcess process = run(new JvmProcess(Targets::fortyTwo));
         assertThat(process.result()).isEqualTo(42L);
+    }
+
+    @Test
+    void capturedValuesAndResultsOfEveryKindCrossBothWays() throws Exception {
+        int number = 7;
+        String word = "seven";
+        JvmProcess byReference = run(new JvmProcess(() -> List.of(number, word)));
+        assertThat(byReference.result()).as("sent by reference, result serialized").isEqualTo(List.of(7, "seven"));
+
+        List<String> capturedList = List.of("a", "b");
+        JvmProcess serialized = run(new JvmProcess(() -> new Object[] {capturedList.size(), capturedList.get(1)}));
+        assertThat((Object[]) serialized.result()).as("serialized, result packed").containsExactly(2, "b");
     }
 
     @Test
@@ -214,6 +227,16 @@ class JvmProcessTest {
     @Test
     void aWarmStartRunsTheTaskInAJvmBootedAheadOfTime() throws Exception {
         try {
+            assertThat(JvmProcess.prepareWarmStandby(Duration.ofMinutes(1))).as("a standby is ready").isTrue();
+            assertThat(JvmProcess.prepareWarmStandby(Duration.ZERO)).as("and stays the one waiting").isTrue();
+            Pipe pipe = Pipe.open(false);
+            Connection report = pipe.right();
+            JvmProcess capturing = run(JvmProcess.builder(() -> report.send(ProcessHandle.current().pid()))
+                    .warmStart(true).build());
+            assertThat(pipe.left().recv()).as("ran in the standby, with a connection it captured")
+                    .isEqualTo(capturing.pid());
+            pipe.left().close();
+            capturing.close();
             for (int i = 0; i < 3; i++) {
                 JvmProcess warm = run(JvmProcess.builder(Targets::fortyTwo).warmStart(true).build());
                 assertThat(warm.exitCode()).hasValue(0);

@@ -25,13 +25,13 @@ import java.util.function.Supplier;
 /** Starts a child JVM running {@link ChildMain} and meets it on a private control socket. */
 public final class ChildLauncher {
     /**
-     * Cheap flags that change nothing the task can observe. The serial collector is a trade: on JDK 17 only G1 maps
-     * the default CDS archive's heap objects, and a child under G1 booted 4-6 ms sooner here, but it carried 1 MiB
-     * messages at 2.2 GiB/s against the serial collector's 3.4 (each {@code recvBytes} allocates its message), and a
-     * child's heap is usually small and short-lived. Give the child {@code jvmOptions} to choose another collector.
+     * Cheap flags that change nothing the task can observe. No collector is chosen, so the child gets the one the JVM
+     * picks for the machine, as the parent usually does: on JDK 17 only G1 maps the heap objects of the CDS archive,
+     * and a child under G1 reaches {@code main} 3-7 ms sooner here than under the serial collector; the serial one
+     * carried 1 MiB messages faster (3.0-5.2 GiB/s against 2.7-2.9), both above CPython's 2.2. Give the child
+     * {@code jvmOptions} to choose a collector.
      */
-    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-Xshare:auto");
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:-UsePerfData", "-Xshare:auto");
     private static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private ChildLauncher() {}
@@ -40,17 +40,31 @@ public final class ChildLauncher {
     public record Launched(Process process, FrameChannel control, List<Thread> outputPumps, OutputStream stdin,
             AtomicReference<String> outputPrefix) {}
 
-    /** Tells a child it was started ahead of time, to wait for a warm start. */
-    static final String STANDBY_FLAG = "--standby";
+    /**
+     * Tells a child to prepare for any task: one started ahead of time for a warm start, which nobody waits for yet,
+     * and one that records the class data archive, so that the archive holds what any later child needs.
+     */
+    static final String PREPARE_EVERYTHING_FLAG = "--prepare-everything";
+    /** Tells a child its task comes through Java serialization, so that it prepares that while it connects. */
+    static final String PREPARE_SERIALIZATION_FLAG = "--prepare-serialization";
 
+    /**
+     * Starts a child for a task that will come as a {@link ControlProtocol#TASK} frame if {@code serializedTask}, as
+     * a {@link ControlProtocol#TASK_BY_REFERENCE} frame otherwise.
+     */
     public static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
-            Path workingDirectory) throws IOException {
-        return launch(name, jvmOptions, environment, workingDirectory, false);
+            Path workingDirectory, boolean serializedTask) throws IOException {
+        return launch(name, jvmOptions, environment, workingDirectory,
+                serializedTask ? PREPARE_SERIALIZATION_FLAG : null);
     }
 
-    static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
-            Path workingDirectory, boolean standby) throws IOException {
-        Path socket = PrivateSockets.newSocketPath("control.sock");
+    static Launched launchStandby() throws IOException {
+        return launch("JvmProcess-standby", List.of(), Map.of(), null, PREPARE_EVERYTHING_FLAG);
+    }
+
+    private static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
+            Path workingDirectory, String preparationFlag) throws IOException {
+        Path socket = PrivateSockets.newShortLivedSocketPath("control.sock");
         String token = PrivateSockets.newToken();
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
@@ -58,6 +72,7 @@ public final class ChildLauncher {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             ClassDataArchive.Plan classData = ClassDataArchive.plan(DEFAULT_JVM_OPTIONS, jvmOptions);
             command.addAll(DEFAULT_JVM_OPTIONS);
+            command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
             command.addAll(classData.options());
             command.addAll(jvmOptions);
             command.add("-cp");
@@ -65,8 +80,10 @@ public final class ChildLauncher {
             command.add(ChildMain.class.getName());
             command.add(socket.toString());
             command.add(String.valueOf(ProcessHandle.current().pid()));
-            if (standby) {
-                command.add(STANDBY_FLAG);
+            if (classData.records()) {
+                command.add(PREPARE_EVERYTHING_FLAG);
+            } else if (preparationFlag != null) {
+                command.add(preparationFlag);
             }
             ProcessBuilder builder = new ProcessBuilder(command);
             builder.environment().putAll(environment);

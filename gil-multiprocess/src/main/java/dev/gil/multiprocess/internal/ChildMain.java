@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
@@ -19,13 +20,14 @@ import java.security.SecureRandom;
  * with Python's exit codes (0 normal, 1 uncaught exception, {@code n} for {@code System.exit(n)}).
  */
 public final class ChildMain {
+    private static final byte[] NOTHING = new byte[0];
+
     private ChildMain() {}
 
     public static void main(String[] args) throws Exception {
         String token = readLine(System.in);
         System.setIn(new ByteArrayInputStream(new byte[0])); // the token was the parent's only message on stdin
-        boolean standby = args.length > 2 && args[2].equals(ChildLauncher.STANDBY_FLAG);
-        prepareAlongside(standby);
+        prepareForTask(args.length > 2 ? args[2] : "");
         FrameChannel control = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
         control.send(ControlProtocol.HELLO, hello, 0, hello.length);
@@ -34,10 +36,11 @@ public final class ChildMain {
         FrameChannel.Frame task = control.receive();
         int status;
         try {
-            Object target = SerialCodec.deserialize(task.payload());
+            Object target = task.kind() == ControlProtocol.TASK_BY_REFERENCE
+                    ? LambdaByReference.decode(task.payload()) : SerialCodec.deserialize(task.payload());
+            control.send(ControlProtocol.RUNNING, NOTHING, 0, 0);
             Object result = target instanceof ChildTask ? ((ChildTask) target).run(control) : run(target);
-            byte[] bytes = serializeResult(result);
-            control.send(ControlProtocol.RESULT, bytes, 0, bytes.length);
+            sendResult(control, result);
             status = 0;
         } catch (Throwable failure) {
             failure.printStackTrace();
@@ -51,40 +54,45 @@ public final class ChildMain {
     }
 
     /**
-     * Pays the first-use costs of what comes next on another thread, while this one connects to the parent: the
-     * secure random generator that the JDK's first AF_UNIX connection seeds itself from (8 ms in a fresh JVM, as long
-     * again as the connection's own set-up), then {@link #warmUp()}. A child started ahead of time always does it
-     * (nobody waits for it yet); a cold child only when it has a CPU to spare, or it would only be delayed.
+     * Pays first-use costs before the task needs them, on a second thread while this one connects to the parent: the
+     * secure random generator that the JDK's AF_UNIX sockets keep (about 8 ms in a fresh JVM, and the connection
+     * waits for it), the selectors a {@link FrameChannel} waits in, the lambda metafactory that rebuilds a task sent
+     * {@linkplain LambdaByReference by reference}, and Java serialization (20 ms on first use) when the task comes
+     * that way. A child told to prepare everything (see {@link ChildLauncher#PREPARE_EVERYTHING_FLAG}) does it before
+     * it connects, on this thread: such a child is only ready when prepared. Any other child prepares only when it
+     * has a CPU to spare, or its task would only be delayed.
      */
-    private static void prepareAlongside(boolean standby) {
-        if (!standby && Runtime.getRuntime().availableProcessors() < 2) {
-            return;
-        }
-        Thread prepare = new Thread(() -> {
+    private static void prepareForTask(String preparationFlag) {
+        boolean everything = preparationFlag.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG);
+        boolean serialization = everything || preparationFlag.equals(ChildLauncher.PREPARE_SERIALIZATION_FLAG);
+        Runnable preparation = () -> {
             try {
                 SecureRandom.getInstance("NativePRNGNonBlocking");
             } catch (NoSuchAlgorithmException notOnThisPlatform) {
                 // the JDK falls back to another generator; nothing to prepare
             }
-            warmUp();
-        }, "gil4j-child-prepare");
-        prepare.setDaemon(true);
-        prepare.start();
-    }
-
-    /**
-     * Loads what every task needs before the task arrives: Java serialization both ways, the deserialization filter,
-     * and the lambda metafactory that a serialized lambda is rebuilt with.
-     */
-    private static void warmUp() {
-        try {
-            SerializableRunnable probe = () -> { };
-            SerialCodec.deserialize(SerialCodec.serialize(probe));
-            SerialCodec.deserialize(SerialCodec.serialize(new Object[] {"warm", 1L, 1.5}));
-        } catch (Exception notNeeded) {
-            // only an optimisation
+            try {
+                Selector.open().close();
+                SerializableRunnable probe = ChildMain::probe;
+                LambdaByReference.decode(LambdaByReference.encode(probe));
+                if (serialization) {
+                    SerialCodec.deserialize(SerialCodec.serialize(probe));
+                    SerialCodec.deserialize(SerialCodec.serialize(new Object[] {"warm", 1L, 1.5}));
+                }
+            } catch (IOException | ClassNotFoundException | RuntimeException notNeeded) {
+                // only an optimisation
+            }
+        };
+        if (everything) {
+            preparation.run();
+        } else if (Runtime.getRuntime().availableProcessors() >= 2) {
+            Thread prepare = new Thread(preparation, "gil4j-child-prepare");
+            prepare.setDaemon(true);
+            prepare.start();
         }
     }
+
+    private static void probe() {}
 
     private static Object run(Object target) throws Exception {
         if (target instanceof SerializableRunnable) {
@@ -97,13 +105,21 @@ public final class ChildMain {
         throw new IllegalArgumentException("not a task: " + target.getClass().getName());
     }
 
-    private static byte[] serializeResult(Object result) throws Exception {
+    /** Packed if {@link SmallValues} takes it (as a runnable's {@code null} always is), else serialized. */
+    private static void sendResult(FrameChannel control, Object result) throws IOException {
+        byte[] packed = SmallValues.encode(result);
+        if (packed != null) {
+            control.send(ControlProtocol.RESULT_PACKED, packed, 0, packed.length);
+            return;
+        }
+        byte[] serialized;
         try {
-            return SerialCodec.serialize(result);
+            serialized = SerialCodec.serialize(result);
         } catch (java.io.NotSerializableException e) {
             throw new IllegalStateException("the task's result of type " + result.getClass().getName()
                     + " is not serializable: " + e.getMessage(), e);
         }
+        control.send(ControlProtocol.RESULT, serialized, 0, serialized.length);
     }
 
     /** The exception itself if it crosses, else a {@link ChildException} with its class name, message and trace. */
@@ -163,7 +179,7 @@ public final class ChildMain {
 
     private static void sayGoodbye(FrameChannel control) {
         try {
-            control.send(ControlProtocol.EXITING, new byte[0], 0, 0);
+            control.send(ControlProtocol.EXITING, NOTHING, 0, 0);
         } catch (IOException parentGone) {
             // nothing to tell
         }

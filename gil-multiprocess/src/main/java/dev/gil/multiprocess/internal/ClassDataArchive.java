@@ -53,6 +53,11 @@ public final class ClassDataArchive {
     public record Plan(List<String> options, String key, Path recordingFile, Path archive) {
         static final Plan NONE = new Plan(List.of(), null, null, null);
 
+        /** Whether this child records the archive: what it loads is what later children find in it. */
+        public boolean records() {
+            return recordingFile != null;
+        }
+
         /** Moves a finished recording into place, or throws it away. Call once the child has exited. */
         public void childExited(int exitCode) {
             if (recordingFile == null) {

@@ -7,19 +7,23 @@ package dev.gil.multiprocess.internal;
  * parent                          child
  *   -- token on stdin ----------->  (the child then polls the parent's pid: it exits when the parent dies)
  *   <------------ HELLO(token) ---  connects to the parent's private AF_UNIX socket
- *   -- TASK(serialized target) -->
- *   <----- RESULT(value) or FAILURE(exception)
+ *   -- TASK(serialized target) --> or TASK_BY_REFERENCE (a lambda, see LambdaByReference)
+ *   <------------ RUNNING --------  the target was read and runs now
+ *   <----- RESULT(value) or RESULT_PACKED (a SmallValues value) or FAILURE(exception)
  *   <------------ SIGNAL(15) -----  only when terminated: tells SIGTERM apart from System.exit(143)
  *   <------------ EXITING --------  from a shutdown hook: a JVM that exits says goodbye; one killed by SIGKILL cannot
  * </pre>
  */
 public final class ControlProtocol {
     public static final byte TASK = 10;
+    public static final byte TASK_BY_REFERENCE = 11;
     public static final byte HELLO = 20;
     public static final byte RESULT = 21;
     public static final byte FAILURE = 22;
     public static final byte SIGNAL = 23;
     public static final byte EXITING = 24;
+    public static final byte RESULT_PACKED = 25;
+    public static final byte RUNNING = 26;
 
     /** Exit status of a child whose parent died: nobody reads it, but it is distinct. */
     public static final int PARENT_DIED = 70;

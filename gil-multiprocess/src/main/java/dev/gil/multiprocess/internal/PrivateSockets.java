@@ -21,12 +21,21 @@ public final class PrivateSockets {
 
     private PrivateSockets() {}
 
+    /** A socket path in a fresh private directory that is also deleted when this JVM exits, if still there. */
     public static Path newSocketPath(String name) {
+        Path socket = newShortLivedSocketPath(name);
+        socket.getParent().toFile().deleteOnExit();
+        return socket;
+    }
+
+    /**
+     * A socket path in a fresh private directory, for a caller that {@link #delete deletes} it in a {@code finally}
+     * block: registering it for deletion at exit would add an entry to the JDK's list for every child started.
+     */
+    public static Path newShortLivedSocketPath(String name) {
         try {
-            Path dir = Files.createTempDirectory("gil4j-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            dir.toFile().deleteOnExit();
-            return dir.resolve(name);
+            return Files.createTempDirectory("gil4j-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).resolve(name);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a private directory for a socket under "
                     + System.getProperty("java.io.tmpdir"), e);
@@ -64,7 +73,7 @@ public final class PrivateSockets {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(socket.getParent());
         } catch (IOException ignored) {
-            // a leftover empty directory is harmless; deleteOnExit tries again
+            // a leftover empty directory in the temporary directory is harmless
         }
     }
 }

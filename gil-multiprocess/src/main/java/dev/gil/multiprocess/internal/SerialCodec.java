@@ -66,8 +66,7 @@ public final class SerialCodec {
             return in.readObject();
         } catch (InvalidClassException e) {
             if (rejected[0] != null) {
-                InvalidClassException clear = new InvalidClassException(rejected[0], "rejected by gil4j's "
-                        + "deserialization filter; the system property " + FILTER_PROPERTY + " can allow it");
+                InvalidClassException clear = rejected(rejected[0]);
                 clear.initCause(e);
                 throw clear;
             }
@@ -75,9 +74,49 @@ public final class SerialCodec {
         }
     }
 
-    private static ClassLoader contextLoader() {
+    /** The loader classes are resolved with: the thread's context loader, else this library's. */
+    static ClassLoader contextLoader() {
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
         return loader != null ? loader : SerialCodec.class.getClassLoader();
+    }
+
+    /**
+     * Applies the filter {@link #deserialize} applies to the classes of a stream to a class that arrived another way.
+     *
+     * @throws InvalidClassException if the filter rejects it, with the same message as a rejected stream
+     */
+    static void checkAllowed(Class<?> type) throws InvalidClassException {
+        if (check(new ClassOnly(type)) == ObjectInputFilter.Status.REJECTED) {
+            throw rejected(type.getName());
+        }
+    }
+
+    /** What a filter sees of a single class descriptor in a stream. */
+    private record ClassOnly(Class<?> serialClass) implements ObjectInputFilter.FilterInfo {
+        @Override
+        public long arrayLength() {
+            return -1;
+        }
+
+        @Override
+        public long depth() {
+            return 1;
+        }
+
+        @Override
+        public long references() {
+            return 1;
+        }
+
+        @Override
+        public long streamBytes() {
+            return 0;
+        }
+    }
+
+    private static InvalidClassException rejected(String what) {
+        return new InvalidClassException(what, "rejected by gil4j's deserialization filter; the system property "
+                + FILTER_PROPERTY + " can allow it");
     }
 
     static ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {

@@ -11,8 +11,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * One child JVM started ahead of time with the default options, connected and waiting for its task: the JVM's answer
  * to Python's forkserver. A warm start takes it (the task then starts within a few milliseconds instead of a JVM
- * boot), hands it the task, and only then starts the next one in the background ({@link #replenish()}): a JVM
- * booting next to the task, on a machine with few CPUs, would delay the task it was meant to speed up. The waiting JVM is killed when this JVM exits, or by
+ * boot), hands it the task, and starts the next one in the background ({@link #replenish()}) only once the task runs:
+ * a JVM booting next to the task's first milliseconds, on a machine with few CPUs, would delay the start it was meant
+ * to speed up. The waiting JVM is killed when this JVM exits, or by
  * {@link #stop()}; like every child, it also exits by itself if this JVM dies.
  */
 public final class WarmStandby {
@@ -26,8 +27,8 @@ public final class WarmStandby {
 
     private WarmStandby() {}
 
-    /** Takes the waiting child, or starts one now if none is ready. Call {@link #replenish()} once it has its task. */
-    public static ChildLauncher.Launched take(String name) throws IOException {
+    /** Takes the waiting child, or starts one now if none is ready. Call {@link #replenish()} once it runs its task. */
+    public static ChildLauncher.Launched take(String name, boolean serializedTask) throws IOException {
         CompletableFuture<ChildLauncher.Launched> ready;
         synchronized (lock) {
             ready = next;
@@ -46,7 +47,7 @@ public final class WarmStandby {
                 throw new IOException("interrupted while taking the warm standby JVM", e);
             }
         }
-        return ChildLauncher.launch(name, List.of(), Map.of(), null);
+        return ChildLauncher.launch(name, List.of(), Map.of(), null, serializedTask);
     }
 
     /** Starts the next waiting child in the background, unless one is already waiting or on its way. */
@@ -55,6 +56,29 @@ public final class WarmStandby {
             if (next == null) {
                 next = startInBackground();
             }
+        }
+    }
+
+    /**
+     * Starts the waiting child unless one is waiting or on its way, and waits up to {@code timeoutNanos} until it is
+     * ready: connected, and done with its preparation, which such a child does before it connects.
+     *
+     * @return whether a live child is ready
+     */
+    public static boolean awaitReady(long timeoutNanos) throws InterruptedException {
+        replenish();
+        CompletableFuture<ChildLauncher.Launched> waiting;
+        synchronized (lock) {
+            waiting = next;
+        }
+        if (waiting == null) {
+            return false;
+        }
+        try {
+            ChildLauncher.Launched launched = waiting.get(timeoutNanos, TimeUnit.NANOSECONDS);
+            return launched.control() != null && launched.process().isAlive();
+        } catch (ExecutionException | TimeoutException notReady) {
+            return false;
         }
     }
 
@@ -81,7 +105,7 @@ public final class WarmStandby {
         CompletableFuture<ChildLauncher.Launched> future = new CompletableFuture<>();
         Thread starter = new Thread(() -> {
             try {
-                future.complete(ChildLauncher.launch("JvmProcess-standby", List.of(), Map.of(), null, true));
+                future.complete(ChildLauncher.launchStandby());
             } catch (IOException | RuntimeException e) {
                 future.completeExceptionally(e);
             }

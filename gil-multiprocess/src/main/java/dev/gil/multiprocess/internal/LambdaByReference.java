@@ -1,0 +1,161 @@
+package dev.gil.multiprocess.internal;
+
+import dev.gil.multiprocess.Connection;
+import java.io.IOException;
+import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.io.ObjectStreamException;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Sends a serializable lambda the way pickle sends a function: by reference. What travels is what Java serialization
+ * would write for it, the {@link SerializedLambda}'s class and method names and its captured values, but in
+ * {@link SmallValues}' encoding (a captured {@link Connection} as what its own serialized form carries, see
+ * {@link ConnectionTransfers}); the receiver rebuilds the lambda through the capturing class's own
+ * {@code $deserializeLambda$}, exactly as {@code SerializedLambda.readResolve} does (so only a lambda that class was
+ * compiled with can be made), after the same deserialization filter has accepted the classes involved.
+ *
+ * <p>Why: a fresh JVM's first {@code ObjectInputStream} costs about 20 ms here, most of it in the class
+ * initialisation of {@code ObjectInputFilter.Config}, which looks up the {@code System.Logger} backend and so scans
+ * the class path. A child whose task is {@code Demo::doWork}, {@code () -> doWork(42, "x")} or
+ * {@code () -> work(connection)} never pays it. A lambda that captures anything else (a user's object, a list) goes
+ * through Java serialization as before.
+ */
+public final class LambdaByReference {
+    private static final String DESERIALIZE_LAMBDA = "$deserializeLambda$";
+    private static final int FIELDS = 11;
+
+    private LambdaByReference() {}
+
+    /**
+     * The reference form of {@code target}, or {@code null} if it is not a serializable lambda whose captured values
+     * are all connections or values {@link SmallValues} takes, or its capturing class does not let us call
+     * {@code $deserializeLambda$}. A captured connection moves out of this process, as serializing it would.
+     *
+     * @throws NotSerializableException if a captured connection cannot move (it was used here, closed, or sent)
+     */
+    public static byte[] encode(Object target) throws NotSerializableException {
+        Class<?> type = target.getClass();
+        if (!type.isSynthetic()) {
+            return null; // lambda proxies are synthetic; anything else is an ordinary serializable object
+        }
+        try {
+            Method writeReplace = type.getDeclaredMethod("writeReplace");
+            if (!writeReplace.trySetAccessible()) {
+                return null;
+            }
+            Object replaced = writeReplace.invoke(target);
+            if (!(replaced instanceof SerializedLambda)) {
+                return null;
+            }
+            SerializedLambda lambda = (SerializedLambda) replaced;
+            Class<?> capturing = Class.forName(binaryName(lambda.getCapturingClass()), false, type.getClassLoader());
+            if (!capturing.getDeclaredMethod(DESERIALIZE_LAMBDA, SerializedLambda.class).trySetAccessible()) {
+                return null;
+            }
+            Object[] captured = new Object[lambda.getCapturedArgCount()];
+            List<Object> connectionSlots = new ArrayList<>();
+            for (int i = 0; i < captured.length; i++) {
+                captured[i] = lambda.getCapturedArg(i);
+                if (captured[i] instanceof Connection) {
+                    connectionSlots.add(i);
+                } else if (SmallValues.encode(captured[i]) == null) {
+                    return null; // checked before any connection moves out, so serialization can take over
+                }
+            }
+            for (Object slot : connectionSlots) {
+                int i = (Integer) slot;
+                captured[i] = ConnectionTransfers.access().moveOut((Connection) captured[i]);
+            }
+            return SmallValues.encode(new Object[] {lambda.getCapturingClass(),
+                    lambda.getFunctionalInterfaceClass(), lambda.getFunctionalInterfaceMethodName(),
+                    lambda.getFunctionalInterfaceMethodSignature(), lambda.getImplMethodKind(),
+                    lambda.getImplClass(), lambda.getImplMethodName(), lambda.getImplMethodSignature(),
+                    lambda.getInstantiatedMethodType(), captured, connectionSlots.toArray()});
+        } catch (NotSerializableException cannotMove) {
+            throw cannotMove;
+        } catch (ObjectStreamException cannotMove) {
+            NotSerializableException failure = new NotSerializableException(cannotMove.getMessage());
+            failure.initCause(cannotMove);
+            throw failure;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError notByReference) {
+            return null;
+        }
+    }
+
+    /**
+     * Rebuilds the lambda {@link #encode} described, resolving its capturing class as {@link SerialCodec} resolves
+     * classes.
+     *
+     * @throws InvalidObjectException if the bytes are not such a description, the capturing class was not compiled
+     *     with such a lambda, or the deserialization filter rejects a class involved
+     * @throws ClassNotFoundException if the capturing class is not on this JVM's class path
+     */
+    public static Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+        Object decoded = SmallValues.decode(bytes);
+        if (!(decoded instanceof Object[]) || ((Object[]) decoded).length != FIELDS) {
+            throw new InvalidObjectException("not a lambda reference: " + describe(decoded));
+        }
+        Object[] fields = (Object[]) decoded;
+        SerializedLambda lambda;
+        Class<?> capturing;
+        try {
+            capturing = Class.forName(binaryName((String) fields[0]), false, SerialCodec.contextLoader());
+            SerialCodec.checkAllowed(capturing);
+            Object[] captured = (Object[]) fields[9];
+            for (Object value : captured) {
+                checkAllowedTree(value);
+            }
+            for (Object slot : (Object[]) fields[10]) {
+                SerialCodec.checkAllowed(Connection.class);
+                int i = (Integer) slot;
+                captured[i] = ConnectionTransfers.access().moveIn((Object[]) captured[i]);
+            }
+            lambda = new SerializedLambda(capturing, (String) fields[1], (String) fields[2], (String) fields[3],
+                    (Integer) fields[4], (String) fields[5], (String) fields[6], (String) fields[7],
+                    (String) fields[8], captured);
+        } catch (ClassCastException | NullPointerException | ArrayIndexOutOfBoundsException malformed) {
+            throw new InvalidObjectException("a malformed lambda reference: " + malformed);
+        }
+        try {
+            Method deserialize = capturing.getDeclaredMethod(DESERIALIZE_LAMBDA, SerializedLambda.class);
+            deserialize.setAccessible(true);
+            return deserialize.invoke(null, lambda);
+        } catch (InvocationTargetException e) {
+            throw invalid(lambda + " cannot be rebuilt by " + capturing.getName() + ": " + e.getCause(), e.getCause());
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            throw invalid(capturing.getName() + " cannot rebuild " + lambda + ": " + e, e);
+        }
+    }
+
+    private static void checkAllowedTree(Object value) throws InvalidClassException {
+        if (value == null) {
+            return;
+        }
+        SerialCodec.checkAllowed(value.getClass());
+        if (value instanceof Object[]) {
+            for (Object element : (Object[]) value) {
+                checkAllowedTree(element);
+            }
+        }
+    }
+
+    private static String binaryName(String internalName) {
+        return internalName.replace('/', '.');
+    }
+
+    private static String describe(Object decoded) {
+        return decoded == null ? "null" : decoded.getClass().getSimpleName();
+    }
+
+    private static InvalidObjectException invalid(String message, Throwable cause) {
+        InvalidObjectException invalid = new InvalidObjectException(message);
+        invalid.initCause(cause);
+        return invalid;
+    }
+}
