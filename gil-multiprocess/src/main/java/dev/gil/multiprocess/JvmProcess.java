@@ -49,10 +49,10 @@ import org.slf4j.LoggerFactory;
  * {@code kill -9}) exits within a tenth of a second: it watches the parent's pid. At this JVM's exit, daemon
  * children are killed and the others joined, as in Python.
  *
- * <p><b>Start-up.</b> A cold start boots a JVM (about 50 ms here for start and join, against 30 ms for a bare
- * {@code java -version} and 45 ms for CPython's {@code spawn}). Four things keep it short. Cheap flags:
- * {@code -XX:-UsePerfData}, class data sharing, and the name of this JVM's NIO selector provider, which the child would
- * otherwise look for on its class path. An AppCDS archive: when
+ * <p><b>Start-up.</b> A cold start boots a JVM (about 55 ms here for start and join, against 30 ms for a bare
+ * {@code java -version} and 45 ms for CPython's {@code spawn}). Four things keep it short. Cheap flags: the serial
+ * collector, {@code -XX:-UsePerfData}, class data sharing, and the name of this JVM's NIO selector provider, which the
+ * child would otherwise look for on its class path. An AppCDS archive: when
  * the class path is all jars, the first child records the classes it loaded (its exit then takes a few hundred
  * milliseconds longer, once per JVM, class path and options) into {@code ~/.cache/gil4j/cds} (or
  * {@code $XDG_CACHE_HOME/gil4j/cds}, or {@code -Dgil4j.cds.dir}), and every later child maps them already parsed and
@@ -638,9 +638,10 @@ public final class JvmProcess implements AutoCloseable {
         /**
          * Starts the child in a JVM that was booted ahead of time and waits, connected, for a task, the JVM's take on
          * Python's {@code forkserver}: {@code start()} then costs a few milliseconds instead of a JVM boot. The first
-         * warm start boots the waiting JVM (so it pays the boot once); each warm start boots the next one in the
-         * background once its own task is on its way (so the boot does not compete with it for CPUs). Warm starts in
-         * quick succession find the next JVM still booting and wait for it. Needs the default JVM options,
+         * warm start boots the waiting JVM (so it pays the boot once), unless {@link #prepareWarmStandby(Duration)}
+         * booted it earlier; each warm start boots the next one in the background once its own task runs (so the boot
+         * does not compete with the task's start for CPUs). Warm starts in quick succession find the next JVM still
+         * booting and wait for it. Needs the default JVM options,
          * environment and working directory, which the waiting JVM was started with. Default: {@code false}.
          *
          * @param warm whether to start warm

@@ -25,13 +25,15 @@ import java.util.function.Supplier;
 /** Starts a child JVM running {@link ChildMain} and meets it on a private control socket. */
 public final class ChildLauncher {
     /**
-     * Cheap flags that change nothing the task can observe. No collector is chosen, so the child gets the one the JVM
-     * picks for the machine, as the parent usually does: on JDK 17 only G1 maps the heap objects of the CDS archive,
-     * and a child under G1 reaches {@code main} 3-7 ms sooner here than under the serial collector; the serial one
-     * carried 1 MiB messages faster (3.0-5.2 GiB/s against 2.7-2.9), both above CPython's 2.2. Give the child
-     * {@code jvmOptions} to choose a collector.
+     * Cheap flags that change nothing the task can observe. The serial collector is a trade: on JDK 17 only G1 maps
+     * the heap objects of the default CDS archive, and a child under G1 starts and joins 3-5 ms sooner here (51 against
+     * 55 ms, interleaved), but a child receiving 1 MiB messages (each {@code recvBytes} allocates one) carried
+     * 2.7-4.0 GiB/s alone and 1.4 GiB/s, below CPython's 2.3, in a full benchmark run, where the serial collector
+     * keeps 3.5-5 GiB/s. A child's heap is usually small and short-lived. Give the child {@code jvmOptions} to choose
+     * another collector.
      */
-    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:-UsePerfData", "-Xshare:auto");
+    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
+            "-Xshare:auto");
     private static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private ChildLauncher() {}
