@@ -256,6 +256,24 @@ class JvmProcessTest {
     }
 
     @Test
+    void aStandbyThatDiesWhileWaitingIsReplaced() throws Exception {
+        try {
+            assertThat(JvmProcess.prepareWarmStandby(Duration.ofMinutes(1))).isTrue();
+            List<ProcessHandle> waiting = ProcessHandle.current().children().filter(ProcessHandle::isAlive).toList();
+            assertThat(waiting).as("the standby is our only child").hasSize(1);
+            waiting.get(0).destroyForcibly();
+            waiting.get(0).onExit().get(30, TimeUnit.SECONDS);
+            assertThat(JvmProcess.prepareWarmStandby(Duration.ZERO)).as("a dead standby is not ready").isFalse();
+            assertThat(JvmProcess.prepareWarmStandby(Duration.ofMinutes(1))).as("and is replaced").isTrue();
+            JvmProcess warm = run(JvmProcess.builder(Targets::fortyTwo).warmStart(true).build());
+            assertThat(warm.result()).isEqualTo(42L);
+            warm.close();
+        } finally {
+            JvmProcess.stopWarmStandby();
+        }
+    }
+
+    @Test
     void aChildWhoseParentIsKilledExitsOnItsOwn(@TempDir Path dir) throws Exception {
         // parent (this JVM) -> middle JVM -> grandchild; kill -9 the middle one, the grandchild must follow.
         String pidFile = dir.resolve("grandchild.pid").toString();

@@ -61,7 +61,8 @@ public final class WarmStandby {
 
     /**
      * Starts the waiting child unless one is waiting or on its way, and waits up to {@code timeoutNanos} until it is
-     * ready: connected, and done with its preparation, which such a child does before it connects.
+     * ready: connected, and done with its preparation, which such a child does before it connects. A child that
+     * failed to start or died while waiting is let go, so that the next call or warm start boots another.
      *
      * @return whether a live child is ready
      */
@@ -76,10 +77,20 @@ public final class WarmStandby {
         }
         try {
             ChildLauncher.Launched launched = waiting.get(timeoutNanos, TimeUnit.NANOSECONDS);
-            return launched.control() != null && launched.process().isAlive();
-        } catch (ExecutionException | TimeoutException notReady) {
+            if (launched.control() != null && launched.process().isAlive()) {
+                return true;
+            }
+        } catch (TimeoutException stillBooting) {
             return false;
+        } catch (ExecutionException failedToStart) {
+            // let it go, below
         }
+        synchronized (lock) {
+            if (next == waiting) {
+                next = null;
+            }
+        }
+        return false;
     }
 
     /** Kills the waiting child, if any; the next warm start launches anew. */
