@@ -77,12 +77,8 @@ public final class LambdaByReference {
                     lambda.getFunctionalInterfaceMethodSignature(), lambda.getImplMethodKind(),
                     lambda.getImplClass(), lambda.getImplMethodName(), lambda.getImplMethodSignature(),
                     lambda.getInstantiatedMethodType(), captured, connectionSlots.toArray()});
-        } catch (NotSerializableException cannotMove) {
-            throw cannotMove;
         } catch (ObjectStreamException cannotMove) {
-            NotSerializableException failure = new NotSerializableException(cannotMove.getMessage());
-            failure.initCause(cannotMove);
-            throw failure;
+            throw SerialCodec.asNotSerializable(cannotMove, cannotMove.getMessage());
         } catch (ReflectiveOperationException | RuntimeException | LinkageError notByReference) {
             return null;
         }

@@ -32,14 +32,20 @@ public final class SerialCodec {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
-        } catch (NotSerializableException e) {
-            throw e;
         } catch (IOException e) {
-            NotSerializableException wrapped = new NotSerializableException(e.toString());
-            wrapped.initCause(e);
-            throw wrapped;
+            throw asNotSerializable(e, e.toString());
         }
         return bytes.toByteArray();
+    }
+
+    /** {@code failure} itself if it is a {@link NotSerializableException}, else one with this message, caused by it. */
+    static NotSerializableException asNotSerializable(IOException failure, String message) {
+        if (failure instanceof NotSerializableException) {
+            return (NotSerializableException) failure;
+        }
+        NotSerializableException wrapped = new NotSerializableException(message);
+        wrapped.initCause(failure);
+        return wrapped;
     }
 
     public static Object deserialize(byte[] bytes) throws IOException, ClassNotFoundException {
