@@ -6,6 +6,7 @@ import dev.gil.multiprocess.internal.ChildLauncher;
 import dev.gil.multiprocess.internal.ChildTask;
 import dev.gil.multiprocess.internal.ControlProtocol;
 import dev.gil.multiprocess.internal.FrameChannel;
+import dev.gil.multiprocess.internal.Frames;
 import dev.gil.multiprocess.internal.LambdaByReference;
 import dev.gil.multiprocess.internal.SerialCodec;
 import dev.gil.multiprocess.internal.SmallValues;
@@ -216,9 +217,11 @@ public final class JvmProcess implements AutoCloseable {
                     + "captures something that is not serializable: " + e.getMessage(), e);
         }
         try {
-            launched = warmStart ? WarmStandby.take(name, taskKind == ControlProtocol.TASK)
-                    : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory,
-                            taskKind == ControlProtocol.TASK);
+            ChildLauncher.TaskNeeds needs = taskKind == ControlProtocol.TASK ? ChildLauncher.TaskNeeds.SERIALIZATION
+                    : LambdaByReference.capturesConnections(task) ? ChildLauncher.TaskNeeds.SOCKETS
+                    : ChildLauncher.TaskNeeds.NOTHING_MORE;
+            launched = warmStart ? WarmStandby.take(name, needs)
+                    : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory, needs);
             launched.outputPrefix().set(outputPrefix);
             if (launched.control() == null) {
                 failure = new IllegalStateException(name + ": the child JVM exited before it could run the target"
@@ -241,7 +244,7 @@ public final class JvmProcess implements AutoCloseable {
 
     /** Reads what the child reports until its control channel closes. */
     private void readOutcome() {
-        FrameChannel control = launched.control();
+        Frames control = launched.control();
         try {
             for (;;) {
                 FrameChannel.Frame frame = control.receive();

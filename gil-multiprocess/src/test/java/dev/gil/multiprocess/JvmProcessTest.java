@@ -256,6 +256,22 @@ class JvmProcessTest {
     }
 
     @Test
+    void whereThereIsNoMkfifoChildrenMeetTheirParentOnAnAfUnixSocket() throws Exception {
+        System.setProperty("gil4j.control", "socket");
+        try {
+            JvmProcess answers = run(new JvmProcess(Targets::fortyTwo));
+            assertThat(answers.result()).isEqualTo(42L);
+            JvmProcess exits = run(new JvmProcess(() -> System.exit(8)));
+            assertThat(exits.exitCode()).hasValue(8);
+            JvmProcess fails = run(new JvmProcess(Targets::fail));
+            assertThat(fails.exitCode()).hasValue(1);
+            assertThat(fails.failure().orElseThrow()).hasMessage("boom in the child");
+        } finally {
+            System.clearProperty("gil4j.control");
+        }
+    }
+
+    @Test
     void aStandbyThatDiesWhileWaitingIsReplaced() throws Exception {
         try {
             assertThat(JvmProcess.prepareWarmStandby(Duration.ofMinutes(1))).isTrue();

@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.io.PrintStream;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
+import java.nio.channels.FileChannel;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.ServerSocketChannel;
@@ -22,7 +23,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
-/** Starts a child JVM running {@link ChildMain} and meets it on a private control socket. */
+/**
+ * Starts a child JVM running {@link ChildMain} and meets it on a private control channel: a pair of pipes where
+ * {@code mkfifo} exists (see {@link ControlPipes}), an AF_UNIX socket in a private directory elsewhere.
+ */
 public final class ChildLauncher {
     /**
      * Cheap flags that change nothing the task can observe. The serial collector is a trade: on JDK 17 only G1 maps
@@ -39,7 +43,7 @@ public final class ChildLauncher {
     private ChildLauncher() {}
 
     /** A started child: the process, its control channel (null if it died before connecting) and its output pumps. */
-    public record Launched(Process process, FrameChannel control, List<Thread> outputPumps, OutputStream stdin,
+    public record Launched(Process process, Frames control, List<Thread> outputPumps, OutputStream stdin,
             AtomicReference<String> outputPrefix) {}
 
     /**
@@ -49,15 +53,29 @@ public final class ChildLauncher {
     static final String PREPARE_EVERYTHING_FLAG = "--prepare-everything";
     /** Tells a child its task comes through Java serialization, so that it prepares that while it connects. */
     static final String PREPARE_SERIALIZATION_FLAG = "--prepare-serialization";
+    /** Tells a child its task has a {@code Connection}, so that it prepares AF_UNIX sockets while it connects. */
+    static final String PREPARE_SOCKETS_FLAG = "--prepare-sockets";
 
-    /**
-     * Starts a child for a task that will come as a {@link ControlProtocol#TASK} frame if {@code serializedTask}, as
-     * a {@link ControlProtocol#TASK_BY_REFERENCE} frame otherwise.
-     */
+    /** What a child's task will need besides what every task needs, so that the child prepares it early. */
+    public enum TaskNeeds {
+        /** Nothing more: a lambda sent by reference with small values. */
+        NOTHING_MORE(null),
+        /** AF_UNIX sockets: a lambda sent by reference that has a {@code Connection}. */
+        SOCKETS(PREPARE_SOCKETS_FLAG),
+        /** Java serialization, and sockets for any {@code Connection} inside. */
+        SERIALIZATION(PREPARE_SERIALIZATION_FLAG);
+
+        private final String flag;
+
+        TaskNeeds(String flag) {
+            this.flag = flag;
+        }
+    }
+
+    /** Starts a child for a task that needs {@code needs}, so that the child prepares it while it meets us. */
     public static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
-            Path workingDirectory, boolean serializedTask) throws IOException {
-        return launch(name, jvmOptions, environment, workingDirectory,
-                serializedTask ? PREPARE_SERIALIZATION_FLAG : null);
+            Path workingDirectory, TaskNeeds needs) throws IOException {
+        return launch(name, jvmOptions, environment, workingDirectory, needs.flag);
     }
 
     static Launched launchStandby() throws IOException {
@@ -66,55 +84,83 @@ public final class ChildLauncher {
 
     private static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
             Path workingDirectory, String preparationFlag) throws IOException {
-        Path socket = PrivateSockets.newShortLivedSocketPath("control.sock");
         String token = PrivateSockets.newToken();
+        Path fifo = ControlPipes.create();
+        if (fifo != null) {
+            try (FileChannel bothWays = ControlPipes.openBothWays(fifo)) {
+                Started child = start(name, jvmOptions, environment, workingDirectory, preparationFlag,
+                        ControlPipes.ARGUMENT_PREFIX + fifo, token);
+                Frames control = ControlPipes.awaitChild(fifo, bothWays, child.process(), token, child.stdin(),
+                        HANDSHAKE_TIMEOUT_NANOS);
+                return child.launched(control);
+            } finally {
+                PrivateSockets.delete(fifo);
+            }
+        }
+        Path socket = PrivateSockets.newShortLivedSocketPath("control.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            List<String> command = new ArrayList<>();
-            command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-            ClassDataArchive.Plan classData = ClassDataArchive.plan(DEFAULT_JVM_OPTIONS, jvmOptions);
-            command.addAll(DEFAULT_JVM_OPTIONS);
-            command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
-            command.addAll(classData.options());
-            command.addAll(jvmOptions);
-            command.add("-cp");
-            command.add(System.getProperty("java.class.path"));
-            command.add(ChildMain.class.getName());
-            command.add(socket.toString());
-            command.add(String.valueOf(ProcessHandle.current().pid()));
-            if (classData.records()) {
-                command.add(PREPARE_EVERYTHING_FLAG);
-            } else if (preparationFlag != null) {
-                command.add(preparationFlag);
-            }
-            ProcessBuilder builder = new ProcessBuilder(command);
-            builder.environment().putAll(environment);
-            if (workingDirectory != null) {
-                builder.directory(workingDirectory.toFile());
-            }
-            Process process;
-            try {
-                process = builder.start();
-            } catch (IOException | RuntimeException e) {
-                classData.childExited(-1);
-                throw e;
-            }
-            process.onExit().thenAccept(exited -> classData.childExited(exited.exitValue()));
-            OutputStream stdin = process.getOutputStream();
-            try {
-                stdin.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
-                stdin.flush();
-            } catch (IOException exitedAlready) {
-                // A JVM that refused its options is gone before reading its stdin; awaitChild reports it.
-            }
-            AtomicReference<String> prefix = new AtomicReference<>("");
-            List<Thread> pumps = List.of(
-                    pump(process.getInputStream(), () -> System.out, prefix, name + "-stdout"),
-                    pump(process.getErrorStream(), () -> System.err, prefix, name + "-stderr"));
-            return new Launched(process, awaitChild(server, process, token), pumps, stdin, prefix);
+            Started child = start(name, jvmOptions, environment, workingDirectory, preparationFlag, socket.toString(),
+                    token);
+            return child.launched(awaitChild(server, child.process(), token));
         } finally {
             PrivateSockets.delete(socket);
         }
+    }
+
+    /** A child started and given its token, not yet met on its control channel. */
+    private record Started(Process process, OutputStream stdin, List<Thread> outputPumps,
+            AtomicReference<String> outputPrefix) {
+        Launched launched(Frames control) {
+            return new Launched(process, control, outputPumps, stdin, outputPrefix);
+        }
+    }
+
+    /** Starts the child JVM, tells it where to meet us ({@code channel}), and sends it the token on its stdin. */
+    private static Started start(String name, List<String> jvmOptions, Map<String, String> environment,
+            Path workingDirectory, String preparationFlag, String channel, String token) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        ClassDataArchive.Plan classData = ClassDataArchive.plan(DEFAULT_JVM_OPTIONS, jvmOptions);
+        command.addAll(DEFAULT_JVM_OPTIONS);
+        command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
+        command.addAll(classData.options());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(ChildMain.class.getName());
+        command.add(channel);
+        command.add(String.valueOf(ProcessHandle.current().pid()));
+        if (classData.records()) {
+            command.add(PREPARE_EVERYTHING_FLAG);
+        } else if (preparationFlag != null) {
+            command.add(preparationFlag);
+        }
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
+        Process process;
+        try {
+            process = builder.start();
+        } catch (IOException | RuntimeException e) {
+            classData.childExited(-1);
+            throw e;
+        }
+        process.onExit().thenAccept(exited -> classData.childExited(exited.exitValue()));
+        OutputStream stdin = process.getOutputStream();
+        try {
+            stdin.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
+            stdin.flush();
+        } catch (IOException exitedAlready) {
+            // A JVM that refused its options is gone before reading its stdin; awaiting it reports that.
+        }
+        AtomicReference<String> prefix = new AtomicReference<>("");
+        List<Thread> pumps = List.of(
+                pump(process.getInputStream(), () -> System.out, prefix, name + "-stdout"),
+                pump(process.getErrorStream(), () -> System.err, prefix, name + "-stderr"));
+        return new Started(process, stdin, pumps, prefix);
     }
 
     /** The child's connection, or {@code null} if it exited first (a bad JVM option, say). */

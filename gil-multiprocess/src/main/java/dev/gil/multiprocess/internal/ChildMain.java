@@ -4,6 +4,7 @@ import dev.gil.multiprocess.ChildException;
 import dev.gil.multiprocess.SerializableCallable;
 import dev.gil.multiprocess.SerializableRunnable;
 import java.io.ByteArrayInputStream;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
@@ -16,8 +17,9 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 
 /**
- * The child JVM's entry point: meets the parent on its control socket, runs the target, reports the outcome, exits
- * with Python's exit codes (0 normal, 1 uncaught exception, {@code n} for {@code System.exit(n)}).
+ * The child JVM's entry point: meets the parent on its control channel (a pair of pipes, or an AF_UNIX socket; see
+ * {@link ControlPipes}), runs the target, reports the outcome, exits with Python's exit codes (0 normal, 1 uncaught
+ * exception, {@code n} for {@code System.exit(n)}).
  */
 public final class ChildMain {
     private static final byte[] NOTHING = new byte[0];
@@ -25,14 +27,18 @@ public final class ChildMain {
     private ChildMain() {}
 
     public static void main(String[] args) throws Exception {
-        String token = readLine(System.in);
-        System.setIn(new ByteArrayInputStream(new byte[0])); // the token was the parent's only message on stdin
-        prepareForTask(args.length > 2 ? args[2] : "");
-        FrameChannel control = new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
+        InputStream fromParent = System.in; // the parent's frames follow the token on it, read through its buffer
+        String token = readLine(fromParent);
+        System.setIn(new ByteArrayInputStream(new byte[0])); // stdin is the parent's, not the task's
+        boolean pipes = args[0].startsWith(ControlPipes.ARGUMENT_PREFIX);
+        prepareForTask(args.length > 2 ? args[2] : "", !pipes);
+        Frames control = pipes ? new PipeFrames(fromParent, new FileOutputStream(fifoPath(args[0])))
+                : new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
         control.send(ControlProtocol.HELLO, hello, 0, hello.length);
         watchParent(Long.parseLong(args[1]), control);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> sayGoodbye(control), "gil4j-child-goodbye"));
+        Thread goodbye = new Thread(() -> sayGoodbye(control), "gil4j-child-goodbye");
+        Runtime.getRuntime().addShutdownHook(goodbye);
         FrameChannel.Frame task = control.receive();
         int status;
         try {
@@ -50,31 +56,40 @@ public final class ChildMain {
         }
         System.out.flush();
         System.err.flush();
+        sayGoodbyeInsteadOf(goodbye, control);
         System.exit(status);
     }
 
+    private static String fifoPath(String argument) {
+        return argument.substring(ControlPipes.ARGUMENT_PREFIX.length());
+    }
+
     /**
-     * Pays first-use costs before the task needs them, on a second thread while this one connects to the parent: the
-     * secure random generator that the JDK's AF_UNIX sockets keep (about 8 ms in a fresh JVM, and the connection
-     * waits for it), the selectors a {@link FrameChannel} waits in, the lambda metafactory that rebuilds a task sent
-     * {@linkplain LambdaByReference by reference}, and Java serialization (20 ms on first use) when the task comes
-     * that way. A child told to prepare everything (see {@link ChildLauncher#PREPARE_EVERYTHING_FLAG}) does it before
-     * it connects, on this thread: such a child is only ready when prepared. Any other child prepares only when it
-     * has a CPU to spare, or its task would only be delayed.
+     * Pays first-use costs before the task needs them, on a second thread while this one meets the parent, and only
+     * those this task needs: AF_UNIX sockets (their first use seeds a secure random generator, about 8 ms in a fresh
+     * JVM) when the control channel is such a socket (the connection waits for it) or the task has a
+     * {@code Connection}; the lambda metafactory that rebuilds a task sent {@linkplain LambdaByReference by
+     * reference} when there is a socket to wait for meanwhile (with pipes the task arrives sooner than a second
+     * thread could help); Java serialization (20 ms on first use) when the task comes that way. A child told to
+     * prepare everything (see {@link ChildLauncher#PREPARE_EVERYTHING_FLAG}) does it all on this thread before it
+     * meets the parent: such a child is only ready when prepared. Any other child prepares only when it has a CPU to
+     * spare, or its task would only be delayed.
      */
-    private static void prepareForTask(String preparationFlag) {
+    private static void prepareForTask(String preparationFlag, boolean controlSocket) {
         boolean everything = preparationFlag.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG);
         boolean serialization = everything || preparationFlag.equals(ChildLauncher.PREPARE_SERIALIZATION_FLAG);
+        boolean sockets = everything || serialization || controlSocket
+                || preparationFlag.equals(ChildLauncher.PREPARE_SOCKETS_FLAG);
+        boolean lambdas = everything || controlSocket;
         Runnable preparation = () -> {
-            try {
-                SecureRandom.getInstance("NativePRNGNonBlocking");
-            } catch (NoSuchAlgorithmException notOnThisPlatform) {
-                // the JDK falls back to another generator; nothing to prepare
+            if (sockets) {
+                prepareSockets();
             }
             try {
-                Selector.open().close();
                 SerializableRunnable probe = ChildMain::probe;
-                LambdaByReference.decode(LambdaByReference.encode(probe));
+                if (lambdas) {
+                    LambdaByReference.decode(LambdaByReference.encode(probe));
+                }
                 if (serialization) {
                     SerialCodec.deserialize(SerialCodec.serialize(probe));
                     SerialCodec.deserialize(SerialCodec.serialize(new Object[] {"warm", 1L, 1.5}));
@@ -85,10 +100,19 @@ public final class ChildMain {
         };
         if (everything) {
             preparation.run();
-        } else if (Runtime.getRuntime().availableProcessors() >= 2) {
+        } else if ((sockets || serialization) && Runtime.getRuntime().availableProcessors() >= 2) {
             Thread prepare = new Thread(preparation, "gil4j-child-prepare");
             prepare.setDaemon(true);
             prepare.start();
+        }
+    }
+
+    private static void prepareSockets() {
+        try {
+            SecureRandom.getInstance("NativePRNGNonBlocking");
+            Selector.open().close();
+        } catch (NoSuchAlgorithmException | IOException | RuntimeException notNeeded) {
+            // the JDK falls back to another generator, or the task pays: only an optimisation
         }
     }
 
@@ -106,7 +130,7 @@ public final class ChildMain {
     }
 
     /** Packed if {@link SmallValues} takes it (as a runnable's {@code null} always is), else serialized. */
-    private static void sendResult(FrameChannel control, Object result) throws IOException {
+    private static void sendResult(Frames control, Object result) throws IOException {
         byte[] packed = SmallValues.encode(result);
         if (packed != null) {
             control.send(ControlProtocol.RESULT_PACKED, packed, 0, packed.length);
@@ -149,19 +173,21 @@ public final class ChildMain {
     }
 
     /**
-     * Exits within {@value #PARENT_CHECK_MILLIS} ms of the parent's death, whatever killed it. It polls rather than
-     * blocking on a read of stdin: a thread blocked in a native read makes {@code System.exit} wait 300 ms for it
+     * Exits within about {@value #PARENT_CHECK_MILLIS} ms of the parent's death, whatever killed it. It polls rather
+     * than blocking on a read of stdin: a thread blocked in a native read makes {@code System.exit} wait 300 ms for it
      * (HotSpot's VM_Exit waits for threads in native code), and that would be paid by every child. The parent is
      * named by the pid it passed, not looked up: a parent that died before the lookup would be replaced by whoever
-     * adopted us. Everything runs in the watching thread, off the path to the task: the first {@code ProcessHandle}
-     * costs milliseconds, and so does the SIGTERM reporter it installs first (a dynamic proxy, 9 ms in a fresh JVM).
-     * A SIGTERM that comes before the reporter is in place ends the JVM the default way, with status 143, which the
-     * parent that sent it reads as -15 all the same.
+     * adopted us. The watch waits one interval before it begins, and everything runs in its thread: the first
+     * {@code ProcessHandle} costs milliseconds, and so does the SIGTERM reporter it installs first (a dynamic proxy,
+     * 9 ms in a fresh JVM), which a short task's child, gone by then, never pays. A SIGTERM that comes before the
+     * reporter is in place ends the JVM the default way, with status 143, which the parent that sent it reads as -15
+     * all the same.
      */
-    private static void watchParent(long parentPid, FrameChannel control) {
+    private static void watchParent(long parentPid, Frames control) {
         Thread watch = new Thread(() -> {
-            reportSigterm(control);
             try {
+                Thread.sleep(PARENT_CHECK_MILLIS);
+                reportSigterm(control);
                 ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
                 while (parent != null && parent.isAlive()) {
                     Thread.sleep(PARENT_CHECK_MILLIS);
@@ -177,7 +203,21 @@ public final class ChildMain {
 
     private static final long PARENT_CHECK_MILLIS = 100;
 
-    private static void sayGoodbye(FrameChannel control) {
+    /**
+     * Says goodbye now, on the way to {@code System.exit}, rather than from the shutdown hook, which would cost the
+     * JVM a thread at exit; the hook stays when the JVM is already shutting down (a SIGTERM, say).
+     */
+    private static void sayGoodbyeInsteadOf(Thread hook, Frames control) {
+        try {
+            if (Runtime.getRuntime().removeShutdownHook(hook)) {
+                sayGoodbye(control);
+            }
+        } catch (IllegalStateException shuttingDown) {
+            // the hook says it
+        }
+    }
+
+    private static void sayGoodbye(Frames control) {
         try {
             control.send(ControlProtocol.EXITING, NOTHING, 0, 0);
         } catch (IOException parentGone) {
@@ -189,7 +229,7 @@ public final class ChildMain {
      * Replaces the JVM's SIGTERM handling with one that first tells the parent, then exits with the usual 143. Through
      * reflection: {@code sun.misc.Signal} is the only way to handle a signal, and is not public API.
      */
-    private static void reportSigterm(FrameChannel control) {
+    private static void reportSigterm(Frames control) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");

@@ -8,5 +8,5 @@ import java.io.Serializable;
  */
 public interface ChildTask extends Serializable {
     /** Runs in the child; the value is reported like a callable target's. */
-    Object run(FrameChannel control) throws Exception;
+    Object run(Frames control) throws Exception;
 }

@@ -29,7 +29,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@link ClosedByInterruptException}), and so does {@link #close()} from another thread
  * ({@link AsynchronousCloseException}).
  */
-public final class FrameChannel implements AutoCloseable {
+public final class FrameChannel implements Frames {
     private static final int HEADER = 5;
 
     private final SocketChannel channel;

@@ -129,6 +129,15 @@ public final class LambdaByReference {
         }
     }
 
+    /** Whether the lambda {@link #encode} described has a {@code Connection} among its captured values. */
+    public static boolean capturesConnections(byte[] reference) {
+        try {
+            return ((Object[]) ((Object[]) SmallValues.decode(reference))[10]).length > 0;
+        } catch (IOException | RuntimeException notAReference) {
+            return false;
+        }
+    }
+
     private static void checkAllowedTree(Object value) throws InvalidClassException {
         if (value == null) {
             return;

@@ -28,7 +28,7 @@ public final class WarmStandby {
     private WarmStandby() {}
 
     /** Takes the waiting child, or starts one now if none is ready. Call {@link #replenish()} once it runs its task. */
-    public static ChildLauncher.Launched take(String name, boolean serializedTask) throws IOException {
+    public static ChildLauncher.Launched take(String name, ChildLauncher.TaskNeeds needs) throws IOException {
         CompletableFuture<ChildLauncher.Launched> ready;
         synchronized (lock) {
             ready = next;
@@ -47,7 +47,7 @@ public final class WarmStandby {
                 throw new IOException("interrupted while taking the warm standby JVM", e);
             }
         }
-        return ChildLauncher.launch(name, List.of(), Map.of(), null, serializedTask);
+        return ChildLauncher.launch(name, List.of(), Map.of(), null, needs);
     }
 
     /** Starts the next waiting child in the background, unless one is already waiting or on its way. */

@@ -27,7 +27,7 @@ public final class WorkerLoop implements ChildTask {
     }
 
     @Override
-    public Object run(FrameChannel control) throws Exception {
+    public Object run(Frames control) throws Exception {
         Thread.currentThread().setName(workerName); // so a logging pattern with %thread names the worker
         if (initializer != null) {
             initializer.run(); // a failure ends the worker with exit code 1; the pool reports it
@@ -66,7 +66,7 @@ public final class WorkerLoop implements ChildTask {
         }
     }
 
-    private static void runChunk(FrameChannel control, byte[] payload, Map<Integer, Object> functions)
+    private static void runChunk(Frames control, byte[] payload, Map<Integer, Object> functions)
             throws IOException {
         ByteBuffer in = ByteBuffer.wrap(payload);
         long chunkId = in.getLong();
@@ -118,7 +118,7 @@ public final class WorkerLoop implements ChildTask {
         return ((SerializableFunction<Object, Object>) function).apply(value);
     }
 
-    private static void fail(FrameChannel control, long chunkId, int index, Throwable failure) throws IOException {
+    private static void fail(Frames control, long chunkId, int index, Throwable failure) throws IOException {
         byte[] cause = ChildMain.serializeFailure(failure);
         byte[] frame = new byte[12 + cause.length];
         ByteBuffer.wrap(frame).putLong(chunkId).putInt(index).put(cause);
