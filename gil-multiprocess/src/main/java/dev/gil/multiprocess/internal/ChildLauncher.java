@@ -95,6 +95,7 @@ public final class ChildLauncher {
                 return child.launched(control);
             } finally {
                 PrivateSockets.delete(fifo);
+                ControlPipes.makeSpare(); // for the next child, now that this one has booted
             }
         }
         Path socket = PrivateSockets.newShortLivedSocketPath("control.sock");

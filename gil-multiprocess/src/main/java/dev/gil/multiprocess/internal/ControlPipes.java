@@ -32,7 +32,8 @@ import org.slf4j.LoggerFactory;
  * (Linux and the BSDs allow it). Once the child has said HELLO, the parent opens it again for reading only and drops
  * the first descriptor: from then on the child holds the only writing end, so its exit is an end of stream, as with
  * the socket. The FIFO's name is removed once both ends are open. Another process of the same user could open the
- * FIFO before that; a process of another user cannot.
+ * FIFO before that; a process of another user cannot. {@code mkfifo} runs ahead of time, once the previous child has
+ * booted, so a start does not wait for it; the FIFO left over at exit is removed then (unless this JVM is killed).
  */
 final class ControlPipes {
     /** Prefix of the child's first argument when its control channel is a FIFO; a socket path otherwise. */
@@ -43,14 +44,65 @@ final class ControlPipes {
     private static final Logger logger = LoggerFactory.getLogger(ControlPipes.class);
     /** Set when {@code mkfifo} failed once: children use sockets from then on. */
     private static volatile boolean unavailable;
+    private static final Object spareLock = new Object();
+    /** The FIFO made ahead of time, or being made. Guarded by {@code spareLock}. */
+    private static CompletableFuture<Path> spare;
+    /** Guarded by {@code spareLock}. */
+    private static boolean spareRemovedAtExit;
 
     private ControlPipes() {}
 
-    /** A fresh FIFO in a private directory, or {@code null} if children should use a socket. */
+    /**
+     * A fresh FIFO in a private directory, or {@code null} if children should use a socket. The one made ahead of
+     * time by {@link #makeSpare()}, when there is one: {@code mkfifo} is a process of its own, 1.6 ms here.
+     */
     static Path create() {
         if (unavailable || "socket".equals(System.getProperty(TRANSPORT_PROPERTY))) {
             return null;
         }
+        CompletableFuture<Path> ready;
+        synchronized (spareLock) {
+            ready = spare;
+            spare = null;
+        }
+        Path fifo = ready != null ? ready.join() : null;
+        return fifo != null ? fifo : make();
+    }
+
+    /** Makes the FIFO the next {@link #create()} takes, in the background, unless one is made or on its way. */
+    static void makeSpare() {
+        if (unavailable || "socket".equals(System.getProperty(TRANSPORT_PROPERTY))) {
+            return;
+        }
+        synchronized (spareLock) {
+            if (spare != null) {
+                return;
+            }
+            if (!spareRemovedAtExit) {
+                Runtime.getRuntime().addShutdownHook(new Thread(ControlPipes::removeSpare, "gil4j-spare-fifo-at-exit"));
+                spareRemovedAtExit = true;
+            }
+            CompletableFuture<Path> next = new CompletableFuture<>();
+            spare = next;
+            Thread maker = new Thread(() -> next.complete(make()), "gil4j-fifo-maker");
+            maker.setDaemon(true);
+            maker.start();
+        }
+    }
+
+    private static void removeSpare() {
+        CompletableFuture<Path> left;
+        synchronized (spareLock) {
+            left = spare;
+            spare = null;
+        }
+        Path fifo = left != null ? left.completeOnTimeout(null, 2, TimeUnit.SECONDS).join() : null; // made in time
+        if (fifo != null) {
+            PrivateSockets.delete(fifo);
+        }
+    }
+
+    private static Path make() {
         Path fifo = PrivateSockets.newShortLivedSocketPath("control.fifo");
         try {
             Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true)
