@@ -46,14 +46,17 @@ import org.slf4j.LoggerFactory;
  * -9). A child that exits says so before it goes, so {@code System.exit(137)} reads as 137, not as a SIGKILL.
  *
  * <p><b>Robustness.</b> The child's {@code System.out} and {@code System.err} are copied to this JVM's, line by line;
- * they never touch the control channel, which is a private AF_UNIX socket. A child whose parent dies (even by
- * {@code kill -9}) exits within a tenth of a second: it watches the parent's pid. At this JVM's exit, daemon
+ * they never touch the control channel: the child's stdin one way and a named pipe in a private (0700) directory the
+ * other, or, where {@code mkfifo} is missing (or with {@code -Dgil4j.control=socket}), a private AF_UNIX socket;
+ * either way the child proves itself with a random token first. A child whose parent dies (even by
+ * {@code kill -9}) exits within about a fifth of a second: it watches the parent's pid. At this JVM's exit, daemon
  * children are killed and the others joined, as in Python.
  *
- * <p><b>Start-up.</b> A cold start boots a JVM (about 55 ms here for start and join, against 30 ms for a bare
- * {@code java -version} and 45 ms for CPython's {@code spawn}). Four things keep it short. Cheap flags: the serial
+ * <p><b>Start-up.</b> A cold start boots a JVM (about 45 ms here for start and join, against 30 ms for a bare
+ * {@code java -version} and 45 ms for CPython's {@code spawn}). Five things keep it short. Cheap flags: the serial
  * collector, {@code -XX:-UsePerfData}, class data sharing, and the name of this JVM's NIO selector provider, which the
- * child would otherwise look for on its class path. An AppCDS archive: when
+ * child would otherwise look for on its class path. Pipes for the control channel: a fresh JVM's first AF_UNIX socket
+ * costs it 10-15 ms. An AppCDS archive: when
  * the class path is all jars, the first child records the classes it loaded (its exit then takes a few hundred
  * milliseconds longer, once per JVM, class path and options) into {@code ~/.cache/gil4j/cds} (or
  * {@code $XDG_CACHE_HOME/gil4j/cds}, or {@code -Dgil4j.cds.dir}), and every later child maps them already parsed and
