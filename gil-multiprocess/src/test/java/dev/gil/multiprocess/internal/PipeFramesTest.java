@@ -13,6 +13,8 @@ import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -78,6 +80,7 @@ class PipeFramesTest {
         PipeFrames a = new PipeFrames(bToA, new PipedOutputStream(aToB));
         PipeFrames b = new PipeFrames(aToB, new PipedOutputStream(bToA));
         int rounds = 2_000;
+        ExecutorService threads = Executors.newFixedThreadPool(2); // a thread each: both block on the other side
         CompletableFuture<Integer> echo = CompletableFuture.supplyAsync(() -> {
             try {
                 for (int i = 0; i < rounds; i++) {
@@ -88,7 +91,7 @@ class PipeFramesTest {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         CompletableFuture<Void> sender = CompletableFuture.runAsync(() -> {
             try {
                 for (int i = 0; i < rounds; i++) {
@@ -99,7 +102,7 @@ class PipeFramesTest {
             } catch (IOException e) {
                 throw new IllegalStateException(e);
             }
-        });
+        }, threads);
         for (int i = 0; i < rounds; i++) {
             FrameChannel.Frame back = a.receive();
             assertThat(back.kind()).isEqualTo((byte) (i % 100));
@@ -110,5 +113,6 @@ class PipeFramesTest {
         }
         sender.get(30, TimeUnit.SECONDS);
         assertThat(echo.get(30, TimeUnit.SECONDS)).isEqualTo(rounds);
+        threads.shutdown();
     }
 }
