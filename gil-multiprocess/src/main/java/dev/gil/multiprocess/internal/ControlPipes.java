@@ -79,7 +79,7 @@ final class ControlPipes {
                 return;
             }
             if (!spareRemovedAtExit) {
-                Runtime.getRuntime().addShutdownHook(new Thread(ControlPipes::removeSpare, "gil4j-spare-fifo-at-exit"));
+                Runtime.getRuntime().addShutdownHook(new Thread(ControlPipes::removeSpare, "gil4j-fifo-at-exit"));
                 spareRemovedAtExit = true;
             }
             CompletableFuture<Path> next = new CompletableFuture<>();
@@ -126,7 +126,7 @@ final class ControlPipes {
         return null;
     }
 
-    /** Opens the parent's first end, which lets both sides' opens go through at once. Call before starting the child. */
+    /** Opens the parent's first end, which lets both sides' opens go through at once. Call before the child starts. */
     static FileChannel openBothWays(Path fifo) throws IOException {
         return FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }
@@ -147,8 +147,8 @@ final class ControlPipes {
             closeQuietly(bothWays);
         }, CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS));
         try {
-            FrameChannel.Frame hello = new PipeFrames(Channels.newInputStream(bothWays), OutputStream.nullOutputStream())
-                    .receive(1024);
+            FrameChannel.Frame hello = new PipeFrames(Channels.newInputStream(bothWays),
+                    OutputStream.nullOutputStream()).receive(1024);
             if (hello.kind() != ControlProtocol.HELLO
                     || !MessageDigest.isEqual(hello.payload(), token.getBytes(StandardCharsets.US_ASCII))) {
                 process.destroyForcibly();

@@ -112,10 +112,7 @@ public final class FrameChannel implements Frames {
     }
 
     private void checkLength(int length) throws IOException {
-        if (length > maxFrameBytes) {
-            throw new IOException("message of " + length + " bytes exceeds the frame limit of " + maxFrameBytes
-                    + " bytes (" + Limits.MAX_FRAME_PROPERTY + ")");
-        }
+        Limits.checkFrameLength(length, maxFrameBytes);
     }
 
     /** Blocks for the next frame. {@link EOFException} if the peer closed at a frame boundary or in a frame. */
@@ -132,9 +129,7 @@ public final class FrameChannel implements Frames {
             byte kind = readAhead.get();
             if (length < 0 || length > limit) {
                 close();
-                throw new IOException("received a frame header announcing " + length + " bytes, outside 0.."
-                        + limit + " (" + Limits.MAX_FRAME_PROPERTY + "): not a gil4j peer, or a corrupted "
-                        + "stream; the connection is closed");
+                throw Limits.badFrameHeader(length, limit);
             }
             byte[] payload = new byte[length];
             int fromBuffer = Math.min(length, readAhead.remaining());

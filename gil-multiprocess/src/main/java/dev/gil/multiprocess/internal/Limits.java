@@ -1,5 +1,7 @@
 package dev.gil.multiprocess.internal;
 
+import java.io.IOException;
+
 /** Limits set by system properties, read once. */
 public final class Limits {
     /** System property: the largest frame accepted, in bytes (default 256 MiB). */
@@ -8,4 +10,18 @@ public final class Limits {
     public static final int MAX_FRAME_BYTES = Integer.getInteger(MAX_FRAME_PROPERTY, 256 << 20);
 
     private Limits() {}
+
+    /** Refuses to send a frame of {@code length} bytes over a channel that takes at most {@code max}. */
+    static void checkFrameLength(int length, int max) throws IOException {
+        if (length > max) {
+            throw new IOException("message of " + length + " bytes exceeds the frame limit of " + max + " bytes ("
+                    + MAX_FRAME_PROPERTY + ")");
+        }
+    }
+
+    /** The error for a received frame header announcing {@code length} bytes, outside {@code 0..limit}. */
+    static IOException badFrameHeader(int length, int limit) {
+        return new IOException("received a frame header announcing " + length + " bytes, outside 0.." + limit + " ("
+                + MAX_FRAME_PROPERTY + "): not a gil4j peer, or a corrupted stream; the connection is closed");
+    }
 }

@@ -78,10 +78,7 @@ public final class PipeFrames implements Frames {
     }
 
     private void checkLength(int length) throws IOException {
-        if (length > maxFrameBytes) {
-            throw new IOException("message of " + length + " bytes exceeds the frame limit of " + maxFrameBytes
-                    + " bytes (" + Limits.MAX_FRAME_PROPERTY + ")");
-        }
+        Limits.checkFrameLength(length, maxFrameBytes);
     }
 
     @Override
@@ -108,9 +105,7 @@ public final class PipeFrames implements Frames {
             }
             if (length < 0 || length > limit) {
                 close();
-                throw new IOException("received a frame header announcing " + length + " bytes, outside 0.."
-                        + limit + " (" + Limits.MAX_FRAME_PROPERTY + "): not a gil4j peer, or a corrupted "
-                        + "stream; the connection is closed");
+                throw Limits.badFrameHeader(length, limit);
             }
             byte[] payload = new byte[length];
             try {
