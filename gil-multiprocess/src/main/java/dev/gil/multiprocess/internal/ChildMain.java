@@ -82,8 +82,8 @@ public final class ChildMain {
                 || preparationFlag.equals(ChildLauncher.PREPARE_SOCKETS_FLAG);
         boolean lambdas = everything || controlSocket;
         Runnable preparation = () -> {
-            if (sockets) {
-                prepareSockets();
+            if (controlSocket) {
+                prepareSockets(); // first: the connection waits for it
             }
             try {
                 SerializableRunnable probe = ChildMain::probe;
@@ -96,6 +96,9 @@ public final class ChildMain {
                 }
             } catch (IOException | ClassNotFoundException | RuntimeException notNeeded) {
                 // only an optimisation
+            }
+            if (sockets && !controlSocket) {
+                prepareSockets(); // last: a task's Connection is used after the task has arrived
             }
         };
         if (everything) {
