@@ -31,12 +31,13 @@ public final class ChildMain {
         String token = readLine(fromParent);
         System.setIn(new ByteArrayInputStream(new byte[0])); // stdin is the parent's, not the task's
         boolean pipes = args[0].startsWith(ControlPipes.ARGUMENT_PREFIX);
-        prepareForTask(args.length > 2 ? args[2] : "", !pipes);
+        String preparation = args.length > 2 ? args[2] : "";
+        prepareForTask(preparation, !pipes);
         Frames control = pipes ? new PipeFrames(fromParent, new FileOutputStream(fifoPath(args[0])))
                 : new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
+        watchParent(Long.parseLong(args[1]), control, preparation.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG));
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
         control.send(ControlProtocol.HELLO, hello, 0, hello.length);
-        watchParent(Long.parseLong(args[1]), control);
         Thread goodbye = new Thread(() -> sayGoodbye(control), "gil4j-child-goodbye");
         Runtime.getRuntime().addShutdownHook(goodbye);
         FrameChannel.Frame task = control.receive();
@@ -184,14 +185,26 @@ public final class ChildMain {
      * {@code ProcessHandle} costs milliseconds, and so does the SIGTERM reporter it installs first (a dynamic proxy,
      * 9 ms in a fresh JVM), which a short task's child, gone by then, never pays. A SIGTERM that comes before the
      * reporter is in place ends the JVM the default way, with status 143, which the parent that sent it reads as -15
-     * all the same.
+     * all the same. A child that prepares everything ({@code atOnce}: a standby, or the child that records the class
+     * data archive) sets the watch up at once, on this thread, before it meets the parent: on JDK 25 a lambda linked
+     * by the watch while the JVM wrote its archive at exit crashed the JVM (SIGSEGV in
+     * {@code LambdaProxyClassDictionary}).
      */
-    private static void watchParent(long parentPid, Frames control) {
+    private static void watchParent(long parentPid, Frames control, boolean atOnce) {
+        ProcessHandle watchedAtOnce = null;
+        if (atOnce) {
+            reportSigterm(control);
+            watchedAtOnce = ProcessHandle.of(parentPid).orElse(null);
+        }
+        ProcessHandle setUp = watchedAtOnce;
         Thread watch = new Thread(() -> {
             try {
-                Thread.sleep(PARENT_CHECK_MILLIS);
-                reportSigterm(control);
-                ProcessHandle parent = ProcessHandle.of(parentPid).orElse(null);
+                ProcessHandle parent = setUp;
+                if (!atOnce) {
+                    Thread.sleep(PARENT_CHECK_MILLIS);
+                    reportSigterm(control);
+                    parent = ProcessHandle.of(parentPid).orElse(null);
+                }
                 while (parent != null && parent.isAlive()) {
                     Thread.sleep(PARENT_CHECK_MILLIS);
                 }
