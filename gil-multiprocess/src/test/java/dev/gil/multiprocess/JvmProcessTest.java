@@ -2,6 +2,7 @@ package dev.gil.multiprocess;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -270,6 +271,26 @@ class JvmProcessTest {
         } finally {
             System.clearProperty("gil4j.control");
         }
+    }
+
+    @Test
+    void aChildWhoseParentDiedBeforeItsControlPipeWasOpenExitsInsteadOfBlocking(@TempDir Path dir) throws Exception {
+        Path fifo = dir.resolve("nobody-reads.fifo");
+        Process mkfifo = new ProcessBuilder("mkfifo", fifo.toString()).start();
+        assumeTrue(mkfifo.waitFor() == 0, "mkfifo is not available here");
+        Process gone = new ProcessBuilder("true").start(); // a parent pid that is dead
+        gone.waitFor();
+        Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path"), "dev.gil.multiprocess.internal.ChildMain", "fifo:" + fifo,
+                String.valueOf(gone.pid())).redirectErrorStream(true).start();
+        child.getOutputStream().write("token\n".getBytes(StandardCharsets.US_ASCII));
+        child.getOutputStream().flush();
+        boolean exited = child.waitFor(30, TimeUnit.SECONDS); // opening a FIFO that nobody reads blocks for ever
+        if (!exited) {
+            child.destroyForcibly();
+        }
+        assertThat(exited).as("the child noticed its parent was gone").isTrue();
+        assertThat(child.exitValue()).isEqualTo(70); // ControlProtocol.PARENT_DIED
     }
 
     @Test

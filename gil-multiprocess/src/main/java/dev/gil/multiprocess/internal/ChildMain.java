@@ -15,6 +15,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The child JVM's entry point: meets the parent on its control channel (a pair of pipes, or an AF_UNIX socket; see
@@ -33,9 +34,12 @@ public final class ChildMain {
         boolean pipes = args[0].startsWith(ControlPipes.ARGUMENT_PREFIX);
         String preparation = args.length > 2 ? args[2] : "";
         prepareForTask(preparation, !pipes);
+        // Watched before we meet the parent: opening the FIFO of a parent that died meanwhile would block for ever.
+        AtomicReference<Frames> met = new AtomicReference<>();
+        watchParent(Long.parseLong(args[1]), met, preparation.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG));
         Frames control = pipes ? new PipeFrames(fromParent, new FileOutputStream(fifoPath(args[0])))
                 : new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
-        watchParent(Long.parseLong(args[1]), control, preparation.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG));
+        met.set(control);
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
         control.send(ControlProtocol.HELLO, hello, 0, hello.length);
         Thread goodbye = new Thread(() -> sayGoodbye(control), "gil4j-child-goodbye");
@@ -190,7 +194,7 @@ public final class ChildMain {
      * by the watch while the JVM wrote its archive at exit crashed the JVM (SIGSEGV in
      * {@code LambdaProxyClassDictionary}).
      */
-    private static void watchParent(long parentPid, Frames control, boolean atOnce) {
+    private static void watchParent(long parentPid, AtomicReference<Frames> control, boolean atOnce) {
         ProcessHandle watchedAtOnce = null;
         if (atOnce) {
             reportSigterm(control);
@@ -245,7 +249,7 @@ public final class ChildMain {
      * Replaces the JVM's SIGTERM handling with one that first tells the parent, then exits with the usual 143. Through
      * reflection: {@code sun.misc.Signal} is the only way to handle a signal, and is not public API.
      */
-    private static void reportSigterm(Frames control) {
+    private static void reportSigterm(AtomicReference<Frames> control) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -255,7 +259,10 @@ public final class ChildMain {
                         if (method.getName().equals("handle")) {
                             byte[] signal = {15};
                             try {
-                                control.send(ControlProtocol.SIGNAL, signal, 0, 1);
+                                Frames parent = control.get();
+                                if (parent != null) { // else we have not met the parent yet: nothing to tell
+                                    parent.send(ControlProtocol.SIGNAL, signal, 0, 1);
+                                }
                             } catch (IOException parentGone) {
                                 // exit anyway
                             }
