@@ -90,8 +90,14 @@ public final class ChildLauncher {
             try (FileChannel bothWays = ControlPipes.openBothWays(fifo)) {
                 Started child = start(name, jvmOptions, environment, workingDirectory, preparationFlag,
                         ControlPipes.ARGUMENT_PREFIX + fifo, token);
-                Frames control = ControlPipes.awaitChild(fifo, bothWays, child.process(), token, child.stdin(),
-                        HANDSHAKE_TIMEOUT_NANOS);
+                Frames control;
+                try {
+                    control = ControlPipes.awaitChild(fifo, bothWays, child.process(), token, child.stdin(),
+                            HANDSHAKE_TIMEOUT_NANOS);
+                } catch (IOException | RuntimeException e) {
+                    child.process().destroyForcibly(); // not left running without a channel
+                    throw e;
+                }
                 return child.launched(control);
             } finally {
                 PrivateSockets.delete(fifo);
