@@ -1,6 +1,8 @@
 package dev.gil.multiprocess.internal;
 
+import java.io.EOFException;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.ClosedChannelException;
@@ -136,7 +138,8 @@ final class ControlPipes {
      * the child exited first.
      *
      * @param bothWays what {@link #openBothWays} returned; closed when this returns
-     * @throws IOException if the child did not say HELLO within the timeout (it is killed), or said something else
+     * @throws IOException if the child did not say HELLO within the timeout, or said something else (it is killed)
+     * @throws InterruptedIOException if this thread was interrupted while it waited (the child is killed)
      */
     static Frames awaitChild(Path fifo, FileChannel bothWays, Process process, String token, OutputStream stdin,
             long timeoutNanos) throws IOException {
@@ -157,13 +160,19 @@ final class ControlPipes {
             }
             FileChannel fromChild = FileChannel.open(fifo, StandardOpenOption.READ);
             return new PipeFrames(Channels.newInputStream(fromChild), stdin);
-        } catch (ClosedChannelException | java.io.EOFException closedBeforeHello) {
-            if (timedOut.get() && process.isAlive()) {
-                process.destroyForcibly();
+        } catch (ClosedChannelException | EOFException closedBeforeHello) {
+            if (!process.isAlive()) {
+                return null; // it exited first, and its exit closed the pipe
+            }
+            process.destroyForcibly();
+            if (timedOut.get()) {
                 throw new IOException("the child JVM did not connect within "
                         + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s; it was killed");
             }
-            return null;
+            InterruptedIOException interrupted = new InterruptedIOException(
+                    "interrupted while waiting for the child JVM to connect; it was killed");
+            interrupted.initCause(closedBeforeHello);
+            throw interrupted;
         } finally {
             closeQuietly(bothWays);
         }
