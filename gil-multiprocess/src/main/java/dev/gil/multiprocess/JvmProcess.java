@@ -208,21 +208,25 @@ public final class JvmProcess implements AutoCloseable {
         checkState(state == State.NEW, "start() called on %s, which was already %s", name,
                 state == State.STARTED ? "started" : "closed");
         byte[] task;
-        byte taskKind = ControlProtocol.TASK_BY_REFERENCE;
+        byte taskKind;
+        ChildLauncher.TaskNeeds needs;
         try {
-            task = LambdaByReference.encode(target);
-            if (task == null) {
+            LambdaByReference.Reference reference = LambdaByReference.encode(target);
+            if (reference != null) {
+                task = reference.bytes();
+                taskKind = ControlProtocol.TASK_BY_REFERENCE;
+                needs = reference.movesConnections() ? ChildLauncher.TaskNeeds.SOCKETS
+                        : ChildLauncher.TaskNeeds.NOTHING_MORE;
+            } else {
                 task = SerialCodec.serialize(target);
                 taskKind = ControlProtocol.TASK;
+                needs = ChildLauncher.TaskNeeds.SERIALIZATION;
             }
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("the target of " + name + " cannot be sent to a child JVM: it is or "
                     + "captures something that is not serializable: " + e.getMessage(), e);
         }
         try {
-            ChildLauncher.TaskNeeds needs = taskKind == ControlProtocol.TASK ? ChildLauncher.TaskNeeds.SERIALIZATION
-                    : LambdaByReference.capturesConnections(task) ? ChildLauncher.TaskNeeds.SOCKETS
-                    : ChildLauncher.TaskNeeds.NOTHING_MORE;
             launched = warmStart ? WarmStandby.take(name, needs)
                     : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory, needs);
             launched.outputPrefix().set(outputPrefix);

@@ -15,7 +15,6 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -183,8 +182,7 @@ public final class ChildLauncher {
                 if (candidate != null) {
                     FrameChannel frames = new FrameChannel(candidate);
                     FrameChannel.Frame hello = frames.receive(1024);
-                    if (hello.kind() == ControlProtocol.HELLO
-                            && MessageDigest.isEqual(hello.payload(), token.getBytes(StandardCharsets.US_ASCII))) {
+                    if (ControlProtocol.isHelloWith(hello, token)) {
                         return frames;
                     }
                     frames.close();

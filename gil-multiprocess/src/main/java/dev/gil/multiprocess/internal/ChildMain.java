@@ -93,7 +93,7 @@ public final class ChildMain {
             try {
                 SerializableRunnable probe = ChildMain::probe;
                 if (lambdas) {
-                    LambdaByReference.decode(LambdaByReference.encode(probe));
+                    LambdaByReference.decode(LambdaByReference.encode(probe).bytes());
                 }
                 if (serialization) {
                     SerialCodec.deserialize(SerialCodec.serialize(probe));

@@ -13,7 +13,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.security.MessageDigest;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -59,7 +58,7 @@ final class ControlPipes {
      * time by {@link #makeSpare()}, when there is one: {@code mkfifo} is a process of its own, 1.6 ms here.
      */
     static Path create() {
-        if (unavailable || "socket".equals(System.getProperty(TRANSPORT_PROPERTY))) {
+        if (socketsOnly()) {
             return null;
         }
         CompletableFuture<Path> ready;
@@ -73,7 +72,7 @@ final class ControlPipes {
 
     /** Makes the FIFO the next {@link #create()} takes, in the background, unless one is made or on its way. */
     static void makeSpare() {
-        if (unavailable || "socket".equals(System.getProperty(TRANSPORT_PROPERTY))) {
+        if (socketsOnly()) {
             return;
         }
         synchronized (spareLock) {
@@ -90,6 +89,11 @@ final class ControlPipes {
             maker.setDaemon(true);
             maker.start();
         }
+    }
+
+    /** Whether children use sockets: {@code mkfifo} failed before, or {@value #TRANSPORT_PROPERTY} says so. */
+    private static boolean socketsOnly() {
+        return unavailable || "socket".equals(System.getProperty(TRANSPORT_PROPERTY));
     }
 
     private static void removeSpare() {
@@ -152,8 +156,7 @@ final class ControlPipes {
         try {
             FrameChannel.Frame hello = new PipeFrames(Channels.newInputStream(bothWays),
                     OutputStream.nullOutputStream()).receive(1024);
-            if (hello.kind() != ControlProtocol.HELLO
-                    || !MessageDigest.isEqual(hello.payload(), token.getBytes(StandardCharsets.US_ASCII))) {
+            if (!ControlProtocol.isHelloWith(hello, token)) {
                 process.destroyForcibly();
                 throw new IOException("the child JVM's control pipe carried something other than its greeting; it "
                         + "was killed");

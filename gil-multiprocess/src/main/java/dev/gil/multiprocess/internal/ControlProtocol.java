@@ -1,5 +1,8 @@
 package dev.gil.multiprocess.internal;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
 /**
  * Frame kinds on the control channel between a parent and its child JVM.
  *
@@ -29,4 +32,10 @@ public final class ControlProtocol {
     public static final int PARENT_DIED = 70;
 
     private ControlProtocol() {}
+
+    /** Whether {@code frame} is a child's HELLO presenting {@code token}; compared in constant time. */
+    static boolean isHelloWith(FrameChannel.Frame frame, String token) {
+        return frame.kind() == HELLO
+                && MessageDigest.isEqual(frame.payload(), token.getBytes(StandardCharsets.US_ASCII));
+    }
 }

@@ -33,13 +33,21 @@ public final class LambdaByReference {
     private LambdaByReference() {}
 
     /**
+     * A lambda's reference form, and whether it moves a {@code Connection} (the child then prepares sockets early).
+     *
+     * @param bytes what {@link #decode} takes
+     * @param movesConnections whether a captured value is a {@code Connection}
+     */
+    public record Reference(byte[] bytes, boolean movesConnections) {}
+
+    /**
      * The reference form of {@code target}, or {@code null} if it is not a serializable lambda whose captured values
      * are all connections or values {@link SmallValues} takes, or its capturing class does not let us call
      * {@code $deserializeLambda$}. A captured connection moves out of this process, as serializing it would.
      *
      * @throws NotSerializableException if a captured connection cannot move (it was used here, closed, or sent)
      */
-    public static byte[] encode(Object target) throws NotSerializableException {
+    public static Reference encode(Object target) throws NotSerializableException {
         Class<?> type = target.getClass();
         if (!type.isSynthetic()) {
             return null; // lambda proxies are synthetic; anything else is an ordinary serializable object
@@ -72,11 +80,12 @@ public final class LambdaByReference {
                 int i = (Integer) slot;
                 captured[i] = ConnectionTransfers.access().moveOut((Connection) captured[i]);
             }
-            return SmallValues.encode(new Object[] {lambda.getCapturingClass(),
+            byte[] bytes = SmallValues.encode(new Object[] {lambda.getCapturingClass(),
                     lambda.getFunctionalInterfaceClass(), lambda.getFunctionalInterfaceMethodName(),
                     lambda.getFunctionalInterfaceMethodSignature(), lambda.getImplMethodKind(),
                     lambda.getImplClass(), lambda.getImplMethodName(), lambda.getImplMethodSignature(),
                     lambda.getInstantiatedMethodType(), captured, connectionSlots.toArray()});
+            return new Reference(bytes, !connectionSlots.isEmpty());
         } catch (ObjectStreamException cannotMove) {
             throw SerialCodec.asNotSerializable(cannotMove, cannotMove.getMessage());
         } catch (ReflectiveOperationException | RuntimeException | LinkageError notByReference) {
@@ -126,15 +135,6 @@ public final class LambdaByReference {
             throw invalid(lambda + " cannot be rebuilt by " + capturing.getName() + ": " + e.getCause(), e.getCause());
         } catch (ReflectiveOperationException | RuntimeException e) {
             throw invalid(capturing.getName() + " cannot rebuild " + lambda + ": " + e, e);
-        }
-    }
-
-    /** Whether the lambda {@link #encode} described has a {@code Connection} among its captured values. */
-    public static boolean capturesConnections(byte[] reference) {
-        try {
-            return ((Object[]) ((Object[]) SmallValues.decode(reference))[10]).length > 0;
-        } catch (IOException | RuntimeException notAReference) {
-            return false;
         }
     }
 

@@ -25,15 +25,23 @@ final class SelectorProviders {
                 return List.of();
             }
         }
-        Class<?> provider = SelectorProvider.provider().getClass();
-        try {
-            if (Modifier.isPublic(provider.getModifiers())
-                    && Modifier.isPublic(provider.getConstructor().getModifiers())) {
-                return List.of("-D" + PROPERTY + "=" + provider.getName());
+        return Ours.OPTION;
+    }
+
+    /** Our provider does not change: named once, on first need. */
+    private static final class Ours {
+        static final List<String> OPTION = name(SelectorProvider.provider().getClass());
+
+        private static List<String> name(Class<?> provider) {
+            try {
+                if (Modifier.isPublic(provider.getModifiers())
+                        && Modifier.isPublic(provider.getConstructor().getModifiers())) {
+                    return List.of("-D" + PROPERTY + "=" + provider.getName());
+                }
+            } catch (NoSuchMethodException noDefaultConstructor) {
+                // the child finds it by itself
             }
-        } catch (NoSuchMethodException noDefaultConstructor) {
-            // the child finds it by itself
+            return List.of();
         }
-        return List.of();
     }
 }

@@ -52,10 +52,15 @@ public final class WarmStandby {
 
     /** Starts the next waiting child in the background, unless one is already waiting or on its way. */
     public static void replenish() {
+        waitingOrNew();
+    }
+
+    private static CompletableFuture<ChildLauncher.Launched> waitingOrNew() {
         synchronized (lock) {
             if (next == null) {
                 next = startInBackground();
             }
+            return next;
         }
     }
 
@@ -67,14 +72,7 @@ public final class WarmStandby {
      * @return whether a live child is ready
      */
     public static boolean awaitReady(long timeoutNanos) throws InterruptedException {
-        replenish();
-        CompletableFuture<ChildLauncher.Launched> waiting;
-        synchronized (lock) {
-            waiting = next;
-        }
-        if (waiting == null) {
-            return false;
-        }
+        CompletableFuture<ChildLauncher.Launched> waiting = waitingOrNew();
         try {
             ChildLauncher.Launched launched = waiting.get(timeoutNanos, TimeUnit.NANOSECONDS);
             if (launched.control() != null && launched.process().isAlive()) {

@@ -29,9 +29,9 @@ class LambdaByReferenceTest {
     }
 
     private static Object roundTrip(Object target) throws Exception {
-        byte[] reference = LambdaByReference.encode(target);
+        LambdaByReference.Reference reference = LambdaByReference.encode(target);
         assertThat(reference).as("sent by reference").isNotNull();
-        return LambdaByReference.decode(reference);
+        return LambdaByReference.decode(reference.bytes());
     }
 
     @Test
@@ -127,7 +127,7 @@ class LambdaByReferenceTest {
 
     /** The fields of a reference as {@link LambdaByReference#encode} writes them, to be tampered with. */
     private static Object[] fieldsOf(SerializableRunnable target) throws Exception {
-        Object decoded = SmallValues.decode(LambdaByReference.encode(target));
+        Object decoded = SmallValues.decode(LambdaByReference.encode(target).bytes());
         Method writeReplace = target.getClass().getDeclaredMethod("writeReplace");
         writeReplace.setAccessible(true);
         SerializedLambda lambda = (SerializedLambda) writeReplace.invoke(target);
