@@ -3,6 +3,7 @@ package dev.gil.benchmarks;
 import dev.gil.multiprocess.Connection;
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.Pipe;
+import dev.gil.multiprocess.internal.ChildCollector;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -54,11 +55,15 @@ final class MultiprocessScenarios {
         return (running - start) / 1e6;
     }
 
-    /** Milliseconds for a bare {@code java -Xshare:auto -version}: the JVM's own start-up, the floor for ours. */
+    /**
+     * Milliseconds for a bare {@code java -version} with a child's collector and flags: the JVM's own start-up, the
+     * floor for ours.
+     */
     static double bareJvmMillis() throws IOException, InterruptedException {
         long start = System.nanoTime();
-        Process java = new ProcessBuilder(System.getProperty("java.home") + "/bin/java", "-XX:+UseSerialGC",
-                "-XX:-UsePerfData", "-version").redirectErrorStream(true).start();
+        Process java = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
+                ChildCollector.DEFAULT_OPTION, "-XX:-UsePerfData", "-Xshare:auto", "-version")
+                .redirectErrorStream(true).start();
         java.getInputStream().readAllBytes();
         java.waitFor();
         return (System.nanoTime() - start) / 1e6;

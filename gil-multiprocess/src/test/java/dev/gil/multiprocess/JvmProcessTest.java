@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -208,6 +209,31 @@ class JvmProcessTest {
         JvmProcess process = run(JvmProcess.builder(Targets::nothing).jvmOptions("-XX:+NoSuchOptionAtAll").build());
         assertThat(process.exitCode()).isPresent().hasValue(1);
         assertThat(process.failure()).get().asString().contains("exited before it could run the target");
+    }
+
+    @Test
+    void aChildRunsTheSerialCollectorUnlessToldOtherwise() throws Exception {
+        JvmProcess process = run(JvmProcess.builder(Targets::collectors).build());
+        assertThat(process.exitCode()).hasValue(0);
+        assertThat((String) process.result()).isEqualTo("Copy, MarkSweepCompact");
+    }
+
+    @Test
+    void aCollectorChosenInTheOptionsOrTheInheritedEnvironmentIsTheOneTheChildRuns() throws Exception {
+        // Ours beside the user's would stop the JVM at once: "Multiple garbage collectors selected".
+        for (String collector : List.of("-XX:+UseParallelGC", "-XX:+UseSerialGC", "-XX:+UseG1GC")) {
+            JvmProcess process = run(JvmProcess.builder(Targets::collectors).jvmOptions(collector).build());
+            assertThat(process.exitCode()).as("%s: %s", collector, process.failure()).hasValue(0);
+            assertThat((String) process.result()).as(collector).contains(switch (collector) {
+                case "-XX:+UseParallelGC" -> "PS Scavenge";
+                case "-XX:+UseSerialGC" -> "Copy";
+                default -> "G1 Young Generation";
+            });
+        }
+        JvmProcess inherited = run(JvmProcess.builder(Targets::collectors)
+                .environment(Map.of("JAVA_TOOL_OPTIONS", "-XX:+UseParallelGC")).build());
+        assertThat(inherited.exitCode()).as("%s", inherited.failure()).hasValue(0);
+        assertThat((String) inherited.result()).contains("PS Scavenge");
     }
 
     @Test

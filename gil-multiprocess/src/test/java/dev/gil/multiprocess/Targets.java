@@ -10,6 +10,13 @@ import java.util.concurrent.TimeUnit;
 final class Targets {
     private Targets() {}
 
+    /** The names of the collectors this JVM runs, as its management beans give them. */
+    static String collectors() {
+        return java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream()
+                .map(java.lang.management.GarbageCollectorMXBean::getName)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
     static void nothing() {}
 
     static void fail() {

@@ -28,15 +28,10 @@ import java.util.function.Supplier;
  */
 public final class ChildLauncher {
     /**
-     * Cheap flags that change nothing the task can observe. The serial collector is a trade: on JDK 17 only G1 maps
-     * the heap objects of the default CDS archive, and a child under G1 starts and joins 3-5 ms sooner here (51 against
-     * 55 ms, interleaved), but a child receiving 1 MiB messages (each {@code recvBytes} allocates one) carried
-     * 2.7-4.0 GiB/s alone and 1.4 GiB/s, below CPython's 2.3, in a full benchmark run, where the serial collector
-     * keeps 3.5-5 GiB/s. A child's heap is usually small and short-lived. Give the child {@code jvmOptions} to choose
-     * another collector.
+     * Cheap flags that change nothing the task can observe, besides the collector (see {@link ChildCollector}):
+     * no performance-data file in {@code /tmp} for every child, and class data sharing where the JVM can have it.
      */
-    private static final List<String> DEFAULT_JVM_OPTIONS = List.of("-XX:+UseSerialGC", "-XX:-UsePerfData",
-            "-Xshare:auto");
+    private static final List<String> CHEAP_JVM_OPTIONS = List.of("-XX:-UsePerfData", "-Xshare:auto");
     private static final long HANDSHAKE_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private ChildLauncher() {}
@@ -125,10 +120,13 @@ public final class ChildLauncher {
     /** Starts the child JVM, tells it where to meet us ({@code channel}), and sends it the token on its stdin. */
     private static Started start(String name, List<String> jvmOptions, Map<String, String> environment,
             Path workingDirectory, String preparationFlag, String channel, String token) throws IOException {
+        ProcessBuilder builder = new ProcessBuilder();
+        builder.environment().putAll(environment);
+        List<String> defaults = defaultJvmOptions(jvmOptions, builder.environment());
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        ClassDataArchive.Plan classData = ClassDataArchive.plan(DEFAULT_JVM_OPTIONS, jvmOptions);
-        command.addAll(DEFAULT_JVM_OPTIONS);
+        ClassDataArchive.Plan classData = ClassDataArchive.plan(defaults, jvmOptions);
+        command.addAll(defaults);
         command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
         command.addAll(classData.options());
         command.addAll(jvmOptions);
@@ -142,8 +140,7 @@ public final class ChildLauncher {
         } else if (preparationFlag != null) {
             command.add(preparationFlag);
         }
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().putAll(environment);
+        builder.command(command);
         if (workingDirectory != null) {
             builder.directory(workingDirectory.toFile());
         }
@@ -167,6 +164,16 @@ public final class ChildLauncher {
                 pump(process.getInputStream(), () -> System.out, prefix, name + "-stdout"),
                 pump(process.getErrorStream(), () -> System.err, prefix, name + "-stderr"));
         return new Started(process, stdin, pumps, prefix);
+    }
+
+    /**
+     * The options every child with these options and environment gets before them: our collector unless the user
+     * chose one, and the {@linkplain #CHEAP_JVM_OPTIONS cheap flags}.
+     */
+    static List<String> defaultJvmOptions(List<String> jvmOptions, Map<String, String> environment) {
+        List<String> defaults = new ArrayList<>(ChildCollector.optionsFor(jvmOptions, environment));
+        defaults.addAll(CHEAP_JVM_OPTIONS);
+        return defaults;
     }
 
     /** The child's connection, or {@code null} if it exited first (a bad JVM option, say). */
