@@ -113,6 +113,14 @@ class JvmProcessTest {
     }
 
     @Test
+    void theCapturingClassIsInitialisedInTheChildBeforeItsTaskRuns() throws Exception {
+        // The task is Targets' method, called directly: nothing else would initialise the class that made the lambda.
+        JvmProcess process = run(JvmProcess.builder(CapturingWithInitialiser.task()).build());
+        assertThat(process.exitCode()).as("%s", process.failure()).hasValue(0);
+        assertThat(process.result()).isEqualTo("yes");
+    }
+
+    @Test
     void aNonSerializableCaptureFailsAtStartNamingTheType() {
         Object notSerializable = new Object();
         JvmProcess process = new JvmProcess(() -> System.out.println(notSerializable));

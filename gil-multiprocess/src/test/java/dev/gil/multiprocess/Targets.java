@@ -17,6 +17,10 @@ final class Targets {
                 .collect(java.util.stream.Collectors.joining(", "));
     }
 
+    static String capturingClassInitialised() {
+        return System.getProperty(CapturingWithInitialiser.PROPERTY, "no");
+    }
+
     static void nothing() {}
 
     static void fail() {

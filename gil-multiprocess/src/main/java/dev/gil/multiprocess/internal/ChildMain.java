@@ -42,13 +42,13 @@ public final class ChildMain {
         met.set(control);
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
         control.send(ControlProtocol.HELLO, hello, 0, hello.length);
-        Thread goodbye = new Thread(() -> sayGoodbye(control), "gil4j-child-goodbye");
+        Thread goodbye = new Thread(new Goodbye(control), "gil4j-child-goodbye");
         Runtime.getRuntime().addShutdownHook(goodbye);
         FrameChannel.Frame task = control.receive();
         int status;
         try {
             Object target = task.kind() == ControlProtocol.TASK_BY_REFERENCE
-                    ? LambdaByReference.decode(task.payload()) : SerialCodec.deserialize(task.payload());
+                    ? LambdaByReference.decodeTask(task.payload()) : SerialCodec.deserialize(task.payload());
             control.send(ControlProtocol.RUNNING, NOTHING, 0, 0);
             Object result = target instanceof ChildTask ? ((ChildTask) target).run(control) : run(target);
             sendResult(control, result);
@@ -86,32 +86,59 @@ public final class ChildMain {
         boolean sockets = everything || serialization || controlSocket
                 || preparationFlag.equals(ChildLauncher.PREPARE_SOCKETS_FLAG);
         boolean lambdas = everything || controlSocket;
-        Runnable preparation = () -> {
+        if (!everything && !((sockets || serialization) && Runtime.getRuntime().availableProcessors() >= 2)) {
+            return;
+        }
+        Runnable preparation = new Preparation(controlSocket, lambdas, serialization, sockets);
+        if (everything) {
+            preparation.run();
+        } else {
+            Thread prepare = new Thread(preparation, "gil4j-child-prepare");
+            prepare.setDaemon(true);
+            prepare.start();
+        }
+    }
+
+    /**
+     * What {@link #prepareForTask} runs. A class, not a lambda, as are {@link Goodbye} and {@link ParentWatch}: the
+     * first {@code invokedynamic} a fresh JVM links costs it about 3 ms (the lambda machinery's own start-up, even
+     * for a class CDS archived), and nothing on a trivial task's way should pay that.
+     */
+    private static final class Preparation implements Runnable {
+        private final boolean controlSocket;
+        private final boolean lambdas;
+        private final boolean serialization;
+        private final boolean sockets;
+
+        Preparation(boolean controlSocket, boolean lambdas, boolean serialization, boolean sockets) {
+            this.controlSocket = controlSocket;
+            this.lambdas = lambdas;
+            this.serialization = serialization;
+            this.sockets = sockets;
+        }
+
+        @Override
+        public void run() {
             if (controlSocket) {
                 prepareSockets(); // first: the connection waits for it
             }
             try {
                 SerializableRunnable probe = ChildMain::probe;
                 if (lambdas) {
-                    LambdaByReference.decode(LambdaByReference.encode(probe).bytes());
+                    byte[] reference = LambdaByReference.encode(probe).bytes();
+                    ChildMain.run(LambdaByReference.decodeTask(reference)); // a direct call
+                    LambdaByReference.decode(reference); // for the tasks that are rebuilt
                 }
                 if (serialization) {
                     SerialCodec.deserialize(SerialCodec.serialize(probe));
                     SerialCodec.deserialize(SerialCodec.serialize(new Object[] {"warm", 1L, 1.5}));
                 }
-            } catch (IOException | ClassNotFoundException | RuntimeException notNeeded) {
+            } catch (Exception notNeeded) {
                 // only an optimisation
             }
             if (sockets && !controlSocket) {
                 prepareSockets(); // last: a task's Connection is used after the task has arrived
             }
-        };
-        if (everything) {
-            preparation.run();
-        } else if ((sockets || serialization) && Runtime.getRuntime().availableProcessors() >= 2) {
-            Thread prepare = new Thread(preparation, "gil4j-child-prepare");
-            prepare.setDaemon(true);
-            prepare.start();
         }
     }
 
@@ -127,6 +154,9 @@ public final class ChildMain {
     private static void probe() {}
 
     private static Object run(Object target) throws Exception {
+        if (target instanceof DirectCall) {
+            return ((DirectCall) target).call();
+        }
         if (target instanceof SerializableRunnable) {
             ((SerializableRunnable) target).run();
             return null;
@@ -200,11 +230,34 @@ public final class ChildMain {
             reportSigterm(control);
             watchedAtOnce = ProcessHandle.of(parentPid).orElse(null);
         }
-        ProcessHandle setUp = watchedAtOnce;
-        Thread watch = new Thread(() -> {
+        Thread watch = new Thread(new ParentWatch(parentPid, atOnce, watchedAtOnce, control),
+                "gil4j-parent-watch");
+        watch.setDaemon(true);
+        watch.start();
+    }
+
+    private static final long PARENT_CHECK_MILLIS = 100;
+
+    /** Halts this JVM once the parent is gone; see {@link #watchParent}. */
+    private static final class ParentWatch implements Runnable {
+        private final long parentPid;
+        private final boolean setUpAtOnce;
+        private final ProcessHandle watchedAtOnce;
+        private final AtomicReference<Frames> control;
+
+        ParentWatch(long parentPid, boolean setUpAtOnce, ProcessHandle watchedAtOnce,
+                AtomicReference<Frames> control) {
+            this.parentPid = parentPid;
+            this.setUpAtOnce = setUpAtOnce;
+            this.watchedAtOnce = watchedAtOnce;
+            this.control = control;
+        }
+
+        @Override
+        public void run() {
             try {
-                ProcessHandle parent = setUp;
-                if (!atOnce) {
+                ProcessHandle parent = watchedAtOnce;
+                if (!setUpAtOnce) {
                     Thread.sleep(PARENT_CHECK_MILLIS);
                     reportSigterm(control);
                     parent = ProcessHandle.of(parentPid).orElse(null);
@@ -216,12 +269,22 @@ public final class ChildMain {
                 return;
             }
             Runtime.getRuntime().halt(ControlProtocol.PARENT_DIED);
-        }, "gil4j-parent-watch");
-        watch.setDaemon(true);
-        watch.start();
+        }
     }
 
-    private static final long PARENT_CHECK_MILLIS = 100;
+    /** Tells the parent this JVM is exiting; a shutdown hook unless {@link #sayGoodbyeInsteadOf} says it first. */
+    private static final class Goodbye implements Runnable {
+        private final Frames control;
+
+        Goodbye(Frames control) {
+            this.control = control;
+        }
+
+        @Override
+        public void run() {
+            sayGoodbye(control);
+        }
+    }
 
     /**
      * Says goodbye now, on the way to {@code System.exit}, rather than from the shutdown hook, which would cost the

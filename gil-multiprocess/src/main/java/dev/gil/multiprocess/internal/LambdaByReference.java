@@ -25,6 +25,9 @@ import java.util.List;
  * the class path. A child whose task is {@code Demo::doWork}, {@code () -> doWork(42, "x")} or
  * {@code () -> work(connection)} never pays it. A lambda that captures anything else (a user's object, a list) goes
  * through Java serialization as before.
+ *
+ * <p>A child runs a task whose implementation is a static method without rebuilding the lambda at all (see
+ * {@link #decodeTask} and {@link DirectCall}): the first lambda a fresh JVM links costs it 3-5 ms.
  */
 public final class LambdaByReference {
     private static final String DESERIALIZE_LAMBDA = "$deserializeLambda$";
@@ -102,15 +105,38 @@ public final class LambdaByReference {
      * @throws ClassNotFoundException if the capturing class is not on this JVM's class path
      */
     public static Object decode(byte[] bytes) throws IOException, ClassNotFoundException {
+        return rebuild(parse(bytes));
+    }
+
+    /**
+     * What a child runs for a task {@link #encode} described: a {@link DirectCall} of its implementation method when
+     * that is a static method the capturing class may call, so that no lambda is linked; else the lambda, rebuilt
+     * as {@link #decode} rebuilds it.
+     *
+     * @throws InvalidObjectException as {@link #decode}
+     * @throws ClassNotFoundException as {@link #decode}
+     */
+    public static Object decodeTask(byte[] bytes) throws IOException, ClassNotFoundException {
+        Parsed parsed = parse(bytes);
+        SerializedLambda lambda = parsed.lambda();
+        DirectCall direct = DirectCall.tryResolve(parsed.capturing(), lambda.getFunctionalInterfaceClass(),
+                lambda.getFunctionalInterfaceMethodName(), lambda.getFunctionalInterfaceMethodSignature(),
+                lambda.getImplMethodKind(), lambda.getImplClass(), lambda.getImplMethodName(),
+                lambda.getImplMethodSignature(), parsed.captured());
+        return direct != null ? direct : rebuild(parsed);
+    }
+
+    /** A reference read back: its capturing class, the lambda it describes, and its captured values, connections live. */
+    private record Parsed(Class<?> capturing, SerializedLambda lambda, Object[] captured) {}
+
+    private static Parsed parse(byte[] bytes) throws IOException, ClassNotFoundException {
         Object decoded = SmallValues.decode(bytes);
         if (!(decoded instanceof Object[]) || ((Object[]) decoded).length != FIELDS) {
             throw new InvalidObjectException("not a lambda reference: " + describe(decoded));
         }
         Object[] fields = (Object[]) decoded;
-        SerializedLambda lambda;
-        Class<?> capturing;
         try {
-            capturing = Class.forName(binaryName((String) fields[0]), false, SerialCodec.contextLoader());
+            Class<?> capturing = Class.forName(binaryName((String) fields[0]), false, SerialCodec.contextLoader());
             SerialCodec.checkAllowed(capturing);
             Object[] captured = (Object[]) fields[9];
             for (Object value : captured) {
@@ -121,12 +147,19 @@ public final class LambdaByReference {
                 int i = (Integer) slot;
                 captured[i] = ConnectionTransfers.access().moveIn((Object[]) captured[i]);
             }
-            lambda = new SerializedLambda(capturing, (String) fields[1], (String) fields[2], (String) fields[3],
-                    (Integer) fields[4], (String) fields[5], (String) fields[6], (String) fields[7],
-                    (String) fields[8], captured);
+            SerializedLambda lambda = new SerializedLambda(capturing, (String) fields[1], (String) fields[2],
+                    (String) fields[3], (Integer) fields[4], (String) fields[5], (String) fields[6],
+                    (String) fields[7], (String) fields[8], captured);
+            return new Parsed(capturing, lambda, captured);
         } catch (ClassCastException | NullPointerException | ArrayIndexOutOfBoundsException malformed) {
             throw new InvalidObjectException("a malformed lambda reference: " + malformed);
         }
+    }
+
+    /** The lambda, through its capturing class's own {@code $deserializeLambda$}. */
+    private static Object rebuild(Parsed parsed) throws InvalidObjectException {
+        Class<?> capturing = parsed.capturing();
+        SerializedLambda lambda = parsed.lambda();
         try {
             Method deserialize = capturing.getDeclaredMethod(DESERIALIZE_LAMBDA, SerializedLambda.class);
             deserialize.setAccessible(true);

@@ -126,7 +126,7 @@ class LambdaByReferenceTest {
     }
 
     /** The fields of a reference as {@link LambdaByReference#encode} writes them, to be tampered with. */
-    private static Object[] fieldsOf(SerializableRunnable target) throws Exception {
+    static Object[] fieldsOf(SerializableRunnable target) throws Exception {
         Object decoded = SmallValues.decode(LambdaByReference.encode(target).bytes());
         Method writeReplace = target.getClass().getDeclaredMethod("writeReplace");
         writeReplace.setAccessible(true);
