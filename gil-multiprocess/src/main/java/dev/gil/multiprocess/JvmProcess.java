@@ -52,8 +52,8 @@ import org.slf4j.LoggerFactory;
  * {@code kill -9}) exits within about a fifth of a second: it watches the parent's pid. At this JVM's exit, daemon
  * children are killed and the others joined, as in Python.
  *
- * <p><b>Start-up.</b> A cold start boots a JVM (about 45 ms here for start and join, against 30 ms for a bare
- * {@code java -version} and 45 ms for CPython's {@code spawn}). Five things keep it short. Cheap flags: the serial
+ * <p><b>Start-up.</b> A cold start boots a JVM (about 42 ms here for start and join, against 31 ms for a bare
+ * {@code java -version} and 46 ms for CPython's {@code spawn}). Six things keep it short. Cheap flags: the serial
  * collector, {@code -XX:-UsePerfData}, class data sharing, and the name of this JVM's NIO selector provider, which the
  * child would otherwise look for on its class path. The serial collector runs a child's usual work, short-lived and
  * allocating, fastest; a collector named in the {@linkplain Builder#jvmOptions(String...) JVM options} (or in an
@@ -67,8 +67,11 @@ import org.slf4j.LoggerFactory;
  * verified; {@code -Dgil4j.cds=false} turns it off, and JVM options that mention CDS themselves leave it alone. A
  * target that is a lambda capturing only connections and small values (numbers, strings, byte arrays, arrays of
  * them) travels by reference, as pickle sends a function, and its result too when it is such a value: the child then
- * never pays the 20 ms that a fresh JVM's first Java deserialization costs. And the child connects to this JVM while
- * another of its threads loads what the task will need. A {@link Builder#warmStart(boolean) warm start} skips the
+ * never pays the 20 ms that a fresh JVM's first Java deserialization costs. When such a target's implementation is a
+ * static method ({@code Demo::doWork}, or a lambda that captures no {@code this}), the child calls that method
+ * directly instead of rebuilding the lambda, and links no lambda of its own on the way: the first one a fresh JDK 17
+ * JVM links costs it 3-5 ms. And the child connects to this JVM while another of its threads loads what the task
+ * will need. A {@link Builder#warmStart(boolean) warm start} skips the
  * boot altogether, Python's {@code forkserver}: the task runs within a few milliseconds.
  *
  * <p>A {@code JvmProcess} is started at most once. Thread-safe.

@@ -121,6 +121,14 @@ class JvmProcessTest {
     }
 
     @Test
+    void aCapturingClassWhoseInitialiserThrowsFailsTheTaskWithTheCause() throws Exception {
+        JvmProcess process = run(JvmProcess.builder(FailsToInitialiseInAChild.task()).build());
+        assertThat(process.exitCode()).hasValue(1);
+        assertThat(process.failure().orElseThrow()).isInstanceOf(ExceptionInInitializerError.class)
+                .hasRootCauseMessage("no initialiser in a child");
+    }
+
+    @Test
     void aNonSerializableCaptureFailsAtStartNamingTheType() {
         Object notSerializable = new Object();
         JvmProcess process = new JvmProcess(() -> System.out.println(notSerializable));

@@ -84,6 +84,40 @@ class PipeTest {
     }
 
     /**
+     * Payloads past 64 KiB go out through a 256 KiB direct buffer, a chunk at a time, and usually in several partial
+     * writes each: every size on either side of both limits (the header shares the first chunk) arrives whole, sent
+     * as a slice of a larger array, with an object after each so that frames stay apart.
+     */
+    @Test
+    void bytesOfEverySizeAroundTheSendChunksArriveWholeAndInOrder() throws Exception {
+        int kib = 1024;
+        int[] sizes = {0, 1, 64 * kib - 1, 64 * kib, 64 * kib + 1, 256 * kib - 6, 256 * kib - 5, 256 * kib - 4,
+            256 * kib, 256 * kib + 1, 512 * kib + 7, 1024 * kib + 3, 3 * 1024 * kib + 1};
+        java.util.Random random = new java.util.Random(20261201);
+        byte[] source = new byte[3 * 1024 * kib + 16];
+        random.nextBytes(source);
+        Pipe pipe = Pipe.open();
+        Thread sender = new Thread(() -> {
+            try {
+                for (int i = 0; i < sizes.length; i++) {
+                    pipe.left().sendBytes(source, i + 3, sizes[i]);
+                    pipe.left().send(i);
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        sender.start();
+        for (int i = 0; i < sizes.length; i++) {
+            byte[] expected = Arrays.copyOfRange(source, i + 3, i + 3 + sizes[i]);
+            assertThat(pipe.right().recvBytes()).as("%d bytes", sizes[i]).isEqualTo(expected);
+            assertThat(pipe.right().recv()).isEqualTo(i);
+        }
+        sender.join(TimeUnit.MINUTES.toMillis(1));
+        assertThat(sender.isAlive()).isFalse();
+    }
+
+    /**
      * One thread's send blocks on a full socket buffer (nobody reads the other end); another thread's poll on the same
      * end must still answer within its timeout. With a blocking socket it could not: switching to non-blocking mode for
      * the poll takes the channel's write lock, which the blocked send holds.

@@ -55,6 +55,9 @@ final class DirectCall implements Callable<Object> {
      * method, an implementation class the deserialization filter rejects, a method that does not exist exactly as
      * named or that the capturing class may not call, captured values that do not fit its parameters. The strict
      * path then rebuilds the lambda, or says clearly why it cannot.
+     *
+     * @throws ExceptionInInitializerError if the capturing class's static initialiser throws, as it would have
+     *     thrown from {@code $deserializeLambda$}
      */
     static DirectCall tryResolve(Class<?> capturing, String functionalInterface, String interfaceMethod,
             String interfaceSignature, int implMethodKind, String implClassName, String implMethodName,
@@ -66,6 +69,7 @@ final class DirectCall implements Callable<Object> {
         if (!(runnable || callable) || implMethodKind != REF_INVOKE_STATIC) {
             return null;
         }
+        Method method;
         try {
             ClassLoader loader = capturing.getClassLoader();
             Class<?> owner = Class.forName(implClassName.replace('/', '.'), false, loader);
@@ -75,19 +79,27 @@ final class DirectCall implements Callable<Object> {
                 return null;
             }
             Class<?> returnType = types.remove(types.size() - 1);
-            Method method = owner.getDeclaredMethod(implMethodName, types.toArray(new Class<?>[0]));
+            method = owner.getDeclaredMethod(implMethodName, types.toArray(new Class<?>[0]));
             int modifiers = method.getModifiers();
             if (!Modifier.isStatic(modifiers) || method.getReturnType() != returnType
                     || !mayCall(capturing, owner, modifiers) || !fits(captured, types)) {
                 return null;
             }
             method.setAccessible(true);
-            // As $deserializeLambda$, a static method of the capturing class, would have: its static initialiser runs.
-            Class.forName(capturing.getName(), true, loader);
-            return new DirectCall(method, captured, callable);
         } catch (ClassNotFoundException | NoSuchMethodException | InvalidClassException | RuntimeException
                 | LinkageError notDirectly) {
             return null;
+        }
+        initialise(capturing); // outside the fallback: its failure is the task's, as rebuilding would have made it
+        return new DirectCall(method, captured, callable);
+    }
+
+    /** Runs the capturing class's static initialiser, as calling its {@code $deserializeLambda$} would have. */
+    private static void initialise(Class<?> capturing) {
+        try {
+            Class.forName(capturing.getName(), true, capturing.getClassLoader());
+        } catch (ClassNotFoundException impossible) {
+            throw new IllegalStateException("the loaded class " + capturing.getName() + " cannot be found", impossible);
         }
     }
 
