@@ -47,8 +47,8 @@ public final class FrameChannel implements Frames {
     private final ReentrantLock receiveLock = new ReentrantLock();
     private final ByteBuffer sendHeader = ByteBuffer.allocateDirect(HEADER);
     /**
-     * Where a large payload is copied on its way out, a chunk at a time. Guarded by {@code sendLock}; created on the
-     * first payload over {@link #GATHERED_LIMIT}.
+     * Where frames past {@link #GATHERED_LIMIT} are copied on their way out, a chunk at a time. Guarded by
+     * {@code sendLock}; created on first need.
      */
     private ByteBuffer sendChunk;
     /** Where a receiver waits for data. Guarded by {@code receiveLock}; created on first need. */
@@ -81,40 +81,64 @@ public final class FrameChannel implements Frames {
         checkLength(length);
         sendLock.lock();
         try {
-            sendHeader.clear();
-            sendHeader.putInt(length).put(kind).flip();
-            if (length <= GATHERED_LIMIT) {
-                ByteBuffer body = ByteBuffer.wrap(payload, offset, length);
-                ByteBuffer[] both = {sendHeader, body};
-                while (sendHeader.hasRemaining() || body.hasRemaining()) {
-                    if (channel.write(both) == 0) {
-                        await(writeSelector());
-                    }
-                }
-            } else {
-                sendInChunks(payload, offset, length);
-            }
+            sendLocked(kind, payload, offset, length);
         } finally {
             sendLock.unlock();
         }
     }
 
-    /** The header, then the payload copied into {@link #sendChunk} once, a chunk at a time. Guarded by {@code sendLock}. */
-    private void sendInChunks(byte[] payload, int offset, int length) throws IOException {
+    /** One frame. Guarded by {@code sendLock}. */
+    private void sendLocked(byte kind, byte[] payload, int offset, int length) throws IOException {
+        sendHeader.clear();
+        sendHeader.putInt(length).put(kind).flip();
+        if (length <= GATHERED_LIMIT) {
+            ByteBuffer body = ByteBuffer.wrap(payload, offset, length);
+            ByteBuffer[] both = {sendHeader, body};
+            while (sendHeader.hasRemaining() || body.hasRemaining()) {
+                if (channel.write(both) == 0) {
+                    await(writeSelector());
+                }
+            }
+        } else {
+            ByteBuffer chunk = emptyChunk();
+            appendFrame(chunk, kind, payload, offset, length);
+            flush(chunk);
+        }
+    }
+
+    /** {@link #sendChunk}, empty. Guarded by {@code sendLock}. */
+    private ByteBuffer emptyChunk() {
         if (sendChunk == null) {
             sendChunk = ByteBuffer.allocateDirect(CHUNK);
         }
-        ByteBuffer chunk = sendChunk;
-        chunk.clear();
-        chunk.put(sendHeader);
-        int sent = 0;
-        while (sent < length) {
-            int next = Math.min(chunk.remaining(), length - sent);
-            chunk.put(payload, offset + sent, next).flip();
-            sent += next;
-            writeAll(chunk);
-            chunk.clear();
+        return sendChunk.clear();
+    }
+
+    /**
+     * Copies a frame into the chunk once, writing the chunk out whenever it fills; what is left in it is written by
+     * the next {@link #flush}. Guarded by {@code sendLock}.
+     */
+    private void appendFrame(ByteBuffer chunk, byte kind, byte[] payload, int offset, int length) throws IOException {
+        if (chunk.remaining() < HEADER) {
+            flush(chunk);
         }
+        chunk.putInt(length).put(kind);
+        int copied = 0;
+        while (copied < length) {
+            if (!chunk.hasRemaining()) {
+                flush(chunk);
+            }
+            int next = Math.min(chunk.remaining(), length - copied);
+            chunk.put(payload, offset + copied, next);
+            copied += next;
+        }
+    }
+
+    /** Writes out what the chunk holds and empties it. Guarded by {@code sendLock}. */
+    private void flush(ByteBuffer chunk) throws IOException {
+        chunk.flip();
+        writeAll(chunk);
+        chunk.clear();
     }
 
     /** Writes all of a direct buffer, waiting for room as a blocking channel would. Guarded by {@code sendLock}. */
@@ -127,16 +151,34 @@ public final class FrameChannel implements Frames {
     }
 
     /**
-     * Sends several frames with one gathering write, so a batch of small frames costs one system call.
+     * Sends several frames with one gathering write, so a batch of small frames costs one system call; a batch past
+     * {@link #GATHERED_LIMIT} is copied once into the channel's direct buffer and written as it fills.
      *
      * @param kinds the frames' kinds
      * @param payloads the frames' payloads, whole arrays
      * @param count how many of them to send
      */
     public void sendAll(byte[] kinds, byte[][] payloads, int count) throws IOException {
-        ByteBuffer[] buffers = new ByteBuffer[2 * count];
+        long total = 0;
         for (int i = 0; i < count; i++) {
             checkLength(payloads[i].length);
+            total += payloads[i].length;
+        }
+        if (total > GATHERED_LIMIT) {
+            sendLock.lock();
+            try {
+                ByteBuffer chunk = emptyChunk();
+                for (int i = 0; i < count; i++) {
+                    appendFrame(chunk, kinds[i], payloads[i], 0, payloads[i].length);
+                }
+                flush(chunk);
+            } finally {
+                sendLock.unlock();
+            }
+            return;
+        }
+        ByteBuffer[] buffers = new ByteBuffer[2 * count];
+        for (int i = 0; i < count; i++) {
             buffers[2 * i] = ByteBuffer.allocate(HEADER).putInt(payloads[i].length).put(kinds[i]).flip();
             buffers[2 * i + 1] = ByteBuffer.wrap(payloads[i]);
         }
