@@ -44,7 +44,7 @@ class LambdaByReferenceTest {
     }
 
     @Test
-    void capturedSmallValuesTravelWithTheLambda() throws Exception {
+    void capturedSmallValuesTravelWithTheLambdaAndReachItsBodyEitherWay() throws Exception {
         int number = 42;
         String text = "héllo";
         Object[] tuple = {"ping", 12345, 1.5};
@@ -54,6 +54,9 @@ class LambdaByReferenceTest {
         SerializableCallable<String> target = () -> describe(number, text, tuple, big, real, flag);
         Object back = roundTrip(target);
         assertThat(((SerializableCallable<?>) back).call()).isEqualTo(target.call());
+        Object direct = LambdaByReference.decodeTask(LambdaByReference.encode(target).bytes());
+        assertThat(direct).as("what a child runs: the lambda's body, called directly").isInstanceOf(DirectCall.class);
+        assertThat(((DirectCall) direct).call()).isEqualTo(target.call());
     }
 
     @Test
