@@ -101,7 +101,7 @@ public final class ChildMain {
 
     /**
      * What {@link #prepareForTask} runs. A class, not a lambda, as are {@link Goodbye} and {@link ParentWatch}: the
-     * first {@code invokedynamic} a fresh JVM links costs it about 3 ms (the lambda machinery's own start-up, even
+     * first {@code invokedynamic} a fresh JDK 17 JVM links costs it 3-5 ms (the lambda machinery's own start-up, even
      * for a class CDS archived), and nothing on a trivial task's way should pay that.
      */
     private static final class Preparation implements Runnable {
