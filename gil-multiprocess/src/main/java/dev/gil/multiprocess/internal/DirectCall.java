@@ -1,12 +1,11 @@
 package dev.gil.multiprocess.internal;
 
 import java.io.InvalidClassException;
+import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.Callable;
 
 /**
@@ -74,20 +73,17 @@ final class DirectCall implements Callable<Object> {
             ClassLoader loader = capturing.getClassLoader();
             Class<?> owner = Class.forName(implClassName.replace('/', '.'), false, loader);
             SerialCodec.checkAllowed(owner);
-            List<Class<?>> types = parseDescriptor(implMethodSignature, loader);
-            if (types == null) {
-                return null;
-            }
-            Class<?> returnType = types.remove(types.size() - 1);
-            method = owner.getDeclaredMethod(implMethodName, types.toArray(new Class<?>[0]));
+            // The JDK's own descriptor parser: MethodType is set up as the JVM boots, and parsing links nothing.
+            MethodType type = MethodType.fromMethodDescriptorString(implMethodSignature, loader);
+            method = owner.getDeclaredMethod(implMethodName, type.parameterArray());
             int modifiers = method.getModifiers();
-            if (!Modifier.isStatic(modifiers) || method.getReturnType() != returnType
-                    || !mayCall(capturing, owner, modifiers) || !fits(captured, types)) {
+            if (!Modifier.isStatic(modifiers) || method.getReturnType() != type.returnType()
+                    || !mayCall(capturing, owner, modifiers) || !fits(captured, type)) {
                 return null;
             }
             method.setAccessible(true);
         } catch (ClassNotFoundException | NoSuchMethodException | InvalidClassException | RuntimeException
-                | LinkageError notDirectly) {
+                | LinkageError notDirectly) { // a malformed descriptor or a missing class among them
             return null;
         }
         initialise(capturing); // outside the fallback: its failure is the task's, as rebuilding would have made it
@@ -103,33 +99,19 @@ final class DirectCall implements Callable<Object> {
         }
     }
 
-    private static boolean fits(Object[] values, List<Class<?>> types) {
-        if (values.length != types.size()) {
+    /** Whether the values can be the arguments of a method of this type: boxed as it takes them, null for objects. */
+    private static boolean fits(Object[] values, MethodType type) {
+        if (values.length != type.parameterCount()) {
             return false;
         }
+        MethodType boxed = type.wrap();
         for (int i = 0; i < values.length; i++) {
-            Class<?> type = types.get(i);
-            if (values[i] == null ? type.isPrimitive() : !box(type).isInstance(values[i])) {
+            if (values[i] == null ? type.parameterType(i).isPrimitive()
+                    : !boxed.parameterType(i).isInstance(values[i])) {
                 return false;
             }
         }
         return true;
-    }
-
-    private static Class<?> box(Class<?> type) {
-        if (!type.isPrimitive()) {
-            return type;
-        }
-        return switch (type.getName()) {
-            case "boolean" -> Boolean.class;
-            case "byte" -> Byte.class;
-            case "char" -> Character.class;
-            case "short" -> Short.class;
-            case "int" -> Integer.class;
-            case "long" -> Long.class;
-            case "float" -> Float.class;
-            default -> Double.class;
-        };
     }
 
     /** Runs the task: the method's result for a callable, {@code null} for a runnable. */
@@ -185,71 +167,5 @@ final class DirectCall implements Callable<Object> {
 
     private static boolean samePackage(Class<?> a, Class<?> b) {
         return a.getClassLoader() == b.getClassLoader() && a.getPackageName().equals(b.getPackageName());
-    }
-
-    /** The parameter types of a method descriptor, then its return type, as the last element; null if malformed. */
-    static List<Class<?>> parseDescriptor(String descriptor, ClassLoader loader) throws ClassNotFoundException {
-        if (descriptor.isEmpty() || descriptor.charAt(0) != '(') {
-            return null;
-        }
-        List<Class<?>> types = new ArrayList<>();
-        int i = 1;
-        boolean returnType = false;
-        while (i < descriptor.length()) {
-            if (descriptor.charAt(i) == ')' && !returnType) {
-                returnType = true;
-                i++;
-                continue;
-            }
-            int end = endOfType(descriptor, i);
-            if (end < 0) {
-                return null;
-            }
-            String type = descriptor.substring(i, end);
-            if (type.equals("V") && !(returnType && end == descriptor.length())) {
-                return null; // void is only a return type
-            }
-            Class<?> resolved = typeOf(type, loader);
-            if (resolved == null) {
-                return null;
-            }
-            types.add(resolved);
-            i = end;
-        }
-        return returnType && !types.isEmpty() && i == descriptor.length() ? types : null;
-    }
-
-    private static int endOfType(String descriptor, int start) {
-        int i = start;
-        while (i < descriptor.length() && descriptor.charAt(i) == '[') {
-            i++;
-        }
-        if (i == descriptor.length()) {
-            return -1;
-        }
-        char c = descriptor.charAt(i);
-        if (c == 'L') {
-            int semicolon = descriptor.indexOf(';', i);
-            return semicolon < 0 || semicolon == i + 1 ? -1 : semicolon + 1;
-        }
-        boolean array = i > start;
-        return "ZBCSIJFD".indexOf(c) >= 0 || c == 'V' && !array ? i + 1 : -1;
-    }
-
-    private static Class<?> typeOf(String type, ClassLoader loader) throws ClassNotFoundException {
-        return switch (type.charAt(0)) {
-            case 'Z' -> boolean.class;
-            case 'B' -> byte.class;
-            case 'C' -> char.class;
-            case 'S' -> short.class;
-            case 'I' -> int.class;
-            case 'J' -> long.class;
-            case 'F' -> float.class;
-            case 'D' -> double.class;
-            case 'V' -> void.class;
-            case 'L' -> Class.forName(type.substring(1, type.length() - 1).replace('/', '.'), false, loader);
-            case '[' -> Class.forName(type.replace('/', '.'), false, loader);
-            default -> null;
-        };
     }
 }

@@ -126,18 +126,16 @@ class DirectCallTest {
     }
 
     @Test
-    void methodDescriptorsAreParsedExactly() throws Exception {
-        ClassLoader loader = getClass().getClassLoader();
-        assertThat(DirectCall.parseDescriptor("(ILjava/lang/String;[J[[Ljava/lang/Object;ZBCSFD)V", loader))
-                .containsExactly(int.class, String.class, long[].class, Object[][].class, boolean.class, byte.class,
-                        char.class, short.class, float.class, double.class, void.class);
-        assertThat(DirectCall.parseDescriptor("()Ljava/lang/Object;", loader)).containsExactly(Object.class);
-        for (String malformed : List.of("", "I", "(I", "(V)V", "(Ljava/lang/String)V", "()", "()VV", "(Q)V", "([V)V", "(L;)V",
-                "([)V", "()V;")) {
-            assertThat(DirectCall.parseDescriptor(malformed, loader)).as(malformed).isNull();
+    void aMalformedDescriptorOrAMissingClassInItSendsTheReferenceToTheStrictPath() {
+        String runnable = "dev/gil/multiprocess/SerializableRunnable";
+        String owner = "dev/gil/multiprocess/internal/DirectCallTest";
+        for (String descriptor : List.of("", "I", "(I", "(V)V", "(Ljava/lang/String)V", "()", "()VV", "(Q)V",
+                "([V)V", "(L;)V", "()V;", "(Lcom/example/Missing;)V")) {
+            assertThat(DirectCall.tryResolve(DirectCallTest.class, runnable, "run", "()V", 6, owner, "countCall",
+                    descriptor, new Object[0])).as(descriptor).isNull();
         }
-        assertThatThrownBy(() -> DirectCall.parseDescriptor("(Lcom/example/Missing;)V", loader))
-                .isInstanceOf(ClassNotFoundException.class);
+        assertThat(DirectCall.tryResolve(DirectCallTest.class, runnable, "run", "()V", 6, owner, "countCall", "()V",
+                new Object[0])).as("the descriptor it has").isNotNull();
     }
 
     /** Runs a task as the child does, whichever way it was decoded. */
