@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.management.ObjectName;
@@ -93,7 +94,7 @@ class PipeTest {
         int kib = 1024;
         int[] sizes = {0, 1, 64 * kib - 1, 64 * kib, 64 * kib + 1, 256 * kib - 6, 256 * kib - 5, 256 * kib - 4,
             256 * kib, 256 * kib + 1, 512 * kib + 7, 1024 * kib + 3, 3 * 1024 * kib + 1};
-        java.util.Random random = new java.util.Random(20261201);
+        Random random = new Random(20261201);
         byte[] source = new byte[3 * 1024 * kib + 16];
         random.nextBytes(source);
         Pipe pipe = Pipe.open();
