@@ -27,8 +27,6 @@ import java.util.Map;
  * </pre>
  */
 public final class Benchmarks {
-    private static final Path DEFAULT_PEER = Path.of("..", "shared", "peers", "python", "gil_peer.py");
-
     private Benchmarks() {}
 
     /**
@@ -85,7 +83,7 @@ public final class Benchmarks {
 
     private static PythonPeer peer(String... args) {
         int peerIndex = Arrays.asList(args).indexOf("--peer");
-        return new PythonPeer(peerIndex >= 0 ? Path.of(args[peerIndex + 1]) : DEFAULT_PEER);
+        return peerIndex >= 0 ? new PythonPeer(Path.of(args[peerIndex + 1])) : PythonPeer.bundled();
     }
 
     private static String machine(PythonPeer peer) {

@@ -2,10 +2,13 @@ package dev.gil.benchmarks;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -15,11 +18,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Runs the CPython peer benchmark ({@code shared/peers/python/gil_peer.py}) in the same run as ours, and reads the
- * medians from its JSON lines. Absent {@code python3} or script: {@link #available()} says so, and the report shows
- * "n/a" with the reason.
+ * Runs the CPython peer benchmark ({@code gil-benchmarks/src/main/python/gil_peer.py}, carried inside this module's
+ * jar) in the same run as ours, and reads the medians from its JSON lines. Absent {@code python3} or script:
+ * {@link #available()} says so, and the report shows "n/a" with the reason.
  */
 final class PythonPeer {
+    private static final String BUNDLED = "/dev/gil/benchmarks/python/gil_peer.py";
+
     private static final Pattern NAME = Pattern.compile("\"name\": \"([^\"]+)\"");
     private static final Pattern MEDIAN = Pattern.compile("\"median\": ([-0-9.eE+]+)");
 
@@ -29,6 +34,24 @@ final class PythonPeer {
     PythonPeer(Path script) {
         this.script = script;
         this.unavailableReason = probe(script);
+    }
+
+    /**
+     * The peer this module carries: copied out of the class path into a temporary file, so that it runs the same from
+     * the jar, from class directories, and from any working directory.
+     */
+    static PythonPeer bundled() {
+        try (InputStream in = PythonPeer.class.getResourceAsStream(BUNDLED)) {
+            if (in == null) {
+                return new PythonPeer(Path.of("gil_peer.py (not on the class path: " + BUNDLED + ")"));
+            }
+            Path script = Files.createTempFile("gil_peer", ".py");
+            script.toFile().deleteOnExit();
+            Files.copy(in, script, StandardCopyOption.REPLACE_EXISTING);
+            return new PythonPeer(script);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the CPython peer out of the class path", e);
+        }
     }
 
     boolean available() {

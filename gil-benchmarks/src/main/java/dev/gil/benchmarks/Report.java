@@ -30,7 +30,8 @@ final class Report {
 
     void row(String figure, String unit, Samples ours, double cpython, String baseline, double ratio, String target,
             Boolean met) {
-        rows.add(new Row(figure, unit, ours, cpython, baseline, ratio, target, met));
+        // A ratio that could not be computed (no CPython here, say) neither meets nor misses its target.
+        rows.add(new Row(figure, unit, ours, cpython, baseline, ratio, target, Double.isNaN(ratio) ? null : met));
     }
 
     List<Row> rows() {
@@ -44,9 +45,17 @@ final class Report {
         for (Row row : rows) {
             out.append(String.join(" | ", "", cell(row.figure()), cell(row.unit()), row.ours().toString(),
                     format(row.cpython()), cell(row.baseline()), format(row.ratio()), cell(row.target()),
-                    row.met() == null ? "" : row.met() ? "yes" : "**no**", "").trim()).append('\n');
+                    met(row), "").trim()).append('\n');
         }
         return out.toString();
+    }
+
+    /** Whether the target was met: "n/a" for a target whose ratio could not be computed, never "no". */
+    private static String met(Row row) {
+        if (row.met() == null) {
+            return row.target().isBlank() || !Double.isNaN(row.ratio()) ? "" : "n/a";
+        }
+        return row.met() ? "yes" : "**no**";
     }
 
     /** A table cell: a pipe inside it would end the cell, so it is escaped as Markdown tables want. */

@@ -32,6 +32,13 @@ class CompareShapeTest {
                 assertThat(row.replace("\\|", "").chars().filter(c -> c == '|').count()).as("columns of %s", row)
                         .isEqualTo(9));
 
+        // cells: "", figure, unit, ours, CPython, baseline, ratio, target, met
+        List<String[]> withoutTheirRatio = rows.stream().map(row -> row.replace("\\|", "").split("\\|"))
+                .filter(cells -> cells[4].isBlank() || cells[4].trim().equals("n/a"))
+                .filter(cells -> cells[6].trim().equals("n/a") && !cells[7].isBlank()).toList();
+        assertThat(withoutTheirRatio).as("targets that need the absent CPython peer").isNotEmpty()
+                .allSatisfy(cells -> assertThat(cells[8].trim()).as(String.join("|", cells)).isEqualTo("n/a"));
+
         List<String> lines = Files.readAllLines(dir.resolve("samples.jsonl"));
         assertThat(lines).hasSize(rows.size());
         ObjectMapper json = new ObjectMapper();

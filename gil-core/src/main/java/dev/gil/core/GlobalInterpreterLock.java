@@ -20,6 +20,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import javax.management.ObjectName;
@@ -66,8 +68,14 @@ import org.slf4j.LoggerFactory;
  * <p><b>Time.</b> Scheduling rules (switch intervals, starvation bounds) read the {@link Ticker} given to the
  * {@link Builder#ticker builder}, so tests can drive them with a fake clock. Timeouts of {@link #tryAcquire(Duration)}
  * are real time.
+ *
+ * <p><b>As a {@link Lock}.</b> It can be passed wherever a {@code java.util.concurrent.locks.Lock} is expected:
+ * {@link #lock()}, {@link #lockInterruptibly()}, {@link #tryLock()}, {@link #tryLock(long, TimeUnit)} and
+ * {@link #unlock()} are {@code acquire}, {@code acquireInterruptibly}, {@code tryAcquire} and {@code release}, and
+ * {@link #newCondition()} gives a condition whose {@code await} lets go of every hold, as {@code allowThreads} does:
+ * Python's {@code threading.Condition}.
  */
-public final class GlobalInterpreterLock {
+public final class GlobalInterpreterLock implements Lock {
     /*
      * Design notes.
      *
@@ -217,6 +225,7 @@ public final class GlobalInterpreterLock {
             throw new InterruptedException("interrupted before acquiring the lock '" + name + "'");
         }
         if (!tryFastAcquire(me) && !acquireQueued(me, 1, false, true, NO_DEADLINE)) {
+            Thread.interrupted(); // thrown instead, as java.util.concurrent does
             throw new InterruptedException("interrupted while waiting for the lock '" + name + "'");
         }
     }
@@ -228,26 +237,121 @@ public final class GlobalInterpreterLock {
      * @return {@code true} if the current thread now holds the lock
      */
     public boolean tryAcquire() {
-        return tryAcquire(Duration.ZERO);
+        return tryAcquireNanos(0, false);
     }
 
     /**
-     * Acquires the lock if it can be had within the timeout. Waits uninterruptibly; an interrupt while waiting is
-     * restored on return.
+     * Acquires the lock if it can be had within the timeout, unless the current thread is interrupted first: the
+     * contract of {@link Lock#tryLock(long, TimeUnit)} and {@code Semaphore.tryAcquire(long, TimeUnit)}.
      *
      * @param timeout how long to wait at most; zero or negative means do not wait, as in
      *     {@code java.util.concurrent}
      * @return {@code true} if the current thread now holds the lock, {@code false} if the time ran out
+     * @throws InterruptedException if the thread was interrupted before or while waiting; it then does not hold the
+     *     lock (a thread that was handed the lock just as it was interrupted keeps it, with its interrupt status set,
+     *     and returns {@code true})
      */
-    public boolean tryAcquire(Duration timeout) {
+    public boolean tryAcquire(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted before acquiring the lock '" + name + "'");
+        }
+        if (tryAcquireNanos(Math.max(0, Nanos.saturated(timeout)), true)) {
+            return true;
+        }
+        if (Thread.interrupted()) {
+            throw new InterruptedException("interrupted while waiting for the lock '" + name + "'");
+        }
+        return false;
+    }
+
+    /**
+     * @param interruptible whether an interrupt ends the wait; the interrupt status is then set on a {@code false}
+     *     return, for the caller to turn into an {@link InterruptedException}
+     */
+    private boolean tryAcquireNanos(long nanos, boolean interruptible) {
         Thread me = Thread.currentThread();
         if (tryFastAcquire(me)) {
             return true;
         }
-        long nanos = Math.max(0, Nanos.saturated(timeout));
         long deadline = System.nanoTime() + Math.min(nanos, Long.MAX_VALUE / 4);
-        return acquireQueued(me, 1, false, false, deadline == NO_DEADLINE ? 1 : deadline);
+        return acquireQueued(me, 1, false, interruptible, deadline == NO_DEADLINE ? 1 : deadline);
+    }
+
+    /** {@link #acquire()}, for code written against {@link Lock}. */
+    @Override
+    public void lock() {
+        acquire();
+    }
+
+    /**
+     * {@link #acquireInterruptibly()}, for code written against {@link Lock}.
+     *
+     * @throws InterruptedException if the thread was interrupted before or while waiting
+     */
+    @Override
+    public void lockInterruptibly() throws InterruptedException {
+        acquireInterruptibly();
+    }
+
+    /**
+     * {@link #tryAcquire()}, for code written against {@link Lock}.
+     *
+     * @return {@code true} if the current thread now holds the lock
+     */
+    @Override
+    public boolean tryLock() {
+        return tryAcquire();
+    }
+
+    /**
+     * {@link #tryAcquire(Duration)}, for code written against {@link Lock}.
+     *
+     * @param time how long to wait at most; zero or negative means do not wait
+     * @param unit the unit of {@code time}
+     * @return {@code true} if the current thread now holds the lock
+     * @throws InterruptedException if the thread was interrupted before or while waiting
+     */
+    @Override
+    public boolean tryLock(long time, TimeUnit unit) throws InterruptedException {
+        Objects.requireNonNull(unit, "unit");
+        return tryAcquire(Duration.ofNanos(unit.toNanos(time)));
+    }
+
+    /**
+     * {@link #release()}, for code written against {@link Lock}.
+     *
+     * @throws IllegalMonitorStateException if the current thread does not hold the lock
+     */
+    @Override
+    public void unlock() {
+        release();
+    }
+
+    /**
+     * Returns a new condition bound to this lock: Python's {@code threading.Condition} on the interpreter lock.
+     * {@link Condition#await() await} must be called holding the lock; it lets go of every hold while it waits, as
+     * {@link #allowThreads(BlockingRunnable)} does, and takes them all back before it returns or throws.
+     * {@code signal} and {@code signalAll} must be called holding the lock too, and wake waiters in the order they
+     * began to wait.
+     *
+     * <pre>{@code
+     * Condition ready = gil.newCondition();
+     * gil.acquire();
+     * try {
+     *     while (!done) {
+     *         ready.await();          // others run meanwhile
+     *     }
+     * } finally {
+     *     gil.release();
+     * }
+     * }</pre>
+     *
+     * @return a new condition
+     */
+    @Override
+    public Condition newCondition() {
+        return new GilCondition(this);
     }
 
     /**
@@ -715,16 +819,18 @@ public final class GlobalInterpreterLock {
                     return true;
                 }
                 if (Thread.interrupted()) {
-                    if (interruptible) {
-                        return cancel(node, true);
-                    }
                     interrupted = true;
+                    if (interruptible) {
+                        // Granted meanwhile: it keeps the lock. Either way the interrupt status is restored below,
+                        // so the caller can tell an interrupt from a timeout.
+                        return cancel(node);
+                    }
                 }
                 long parkNanos = recheckNanos;
                 if (deadline != NO_DEADLINE) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
-                        return cancel(node, false);
+                        return cancel(node);
                     }
                     parkNanos = Math.min(parkNanos, remaining);
                 }
@@ -777,13 +883,10 @@ public final class GlobalInterpreterLock {
     }
 
     /** Leaves the queue after an interrupt or timeout. Returns {@code true} if the lock was granted meanwhile. */
-    private boolean cancel(Waiter node, boolean interrupted) {
+    private boolean cancel(Waiter node) {
         guard.lock();
         try {
             if (node.isGranted()) {
-                if (interrupted) {
-                    Thread.currentThread().interrupt();
-                }
                 return true;
             }
             dequeue(node);
@@ -953,14 +1056,29 @@ public final class GlobalInterpreterLock {
     }
 
     private int releaseAllForAllowThreads(Thread me) {
+        return releaseAllHolds(me, "allowThreads(...)");
+    }
+
+    /**
+     * Lets go of every hold the current thread has, as {@code allowThreads} does, and returns how many there were,
+     * for {@link #restoreHolds}. Used by {@link GilCondition}.
+     *
+     * @throws IllegalMonitorStateException naming {@code operation} if the thread does not hold the lock
+     */
+    int releaseAllHolds(Thread me, String operation) {
         if (owner != me) {
-            throw notHolder("allowThreads(...)", me);
+            throw notHolder(operation, me);
         }
         int saved = holds;
         holds = 0;
         onLettingGo(true, UNREAD);
         releaseOwnership(me, HandoffReason.RELEASE);
         return saved;
+    }
+
+    /** Takes the lock back, uninterruptibly, with the holds {@link #releaseAllHolds} returned. */
+    void restoreHolds(Thread me, int saved) {
+        reacquireAfterAllowThreads(me, saved);
     }
 
     private void reacquireAfterAllowThreads(Thread me, int saved) {
@@ -1037,7 +1155,7 @@ public final class GlobalInterpreterLock {
         }
     }
 
-    private IllegalMonitorStateException notHolder(String operation, Thread me) {
+    IllegalMonitorStateException notHolder(String operation, Thread me) {
         Thread holder = owner;
         return new IllegalMonitorStateException(operation + " called by thread '" + me.getName()
                 + "', which does not hold the lock '" + name + "' ("

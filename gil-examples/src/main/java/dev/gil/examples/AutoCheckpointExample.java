@@ -32,8 +32,11 @@ public final class AutoCheckpointExample {
      * @param agent whether the agent ran
      * @param secondWaitedMillis how long the second thread waited for the lock while the first looped
      * @param handoffs how many times the lock changed hands
+     * @param secondRanBeforeFirstEnded whether the second thread got the lock while the first was still in its loop:
+     *     never without the agent (nothing checks the breaker), always with it
      */
-    public record Row(boolean agent, double secondWaitedMillis, long handoffs) implements Serializable {}
+    public record Row(boolean agent, double secondWaitedMillis, long handoffs, boolean secondRanBeforeFirstEnded)
+            implements Serializable {}
 
     /**
      * Runs both ways, each in a child JVM.
@@ -65,9 +68,11 @@ public final class AutoCheckpointExample {
         }
         CountDownLatch firstRunning = new CountDownLatch(1);
         long[] secondStarted = new long[1];
+        long[] firstEnded = new long[1];
         GilThread first = new GilThread(gil, () -> {
             firstRunning.countDown();
             DoWork.spinFor(millis);
+            firstEnded[0] = System.nanoTime();
         }, "first");
         GilThread second = new GilThread(gil, () -> {
             secondStarted[0] = System.nanoTime();
@@ -79,7 +84,8 @@ public final class AutoCheckpointExample {
         second.start();
         first.join();
         second.join();
-        return new Row(GilAgent.isRunning(), (secondStarted[0] - asked) / 1e6, gil.stats().handoffs());
+        return new Row(GilAgent.isRunning(), (secondStarted[0] - asked) / 1e6, gil.stats().handoffs(),
+                secondStarted[0] - firstEnded[0] < 0);
     }
 
     /**
