@@ -35,8 +35,15 @@ public final class AutoCheckpointExample {
      * @param secondRanBeforeFirstEnded whether the second thread got the lock while the first was still in its loop:
      *     never without the agent (nothing checks the breaker), always with it
      */
-    public record Row(boolean agent, double secondWaitedMillis, long handoffs, boolean secondRanBeforeFirstEnded)
-            implements Serializable {}
+    public record Row(boolean agent, double secondWaitedMillis, long handoffs, boolean secondRanBeforeFirstEnded) {}
+
+    /** What the child JVM sends back: the same figures, private, so the public row is no serialized form. */
+    private record Measured(boolean agent, double secondWaitedMillis, long handoffs, boolean secondRanBeforeFirstEnded)
+            implements Serializable {
+        Row row() {
+            return new Row(agent, secondWaitedMillis, handoffs, secondRanBeforeFirstEnded);
+        }
+    }
 
     /**
      * Runs both ways, each in a child JVM.
@@ -56,11 +63,11 @@ public final class AutoCheckpointExample {
         child.start();
         child.join();
         child.close();
-        return (Row) child.result();
+        return ((Measured) child.result()).row();
     }
 
     /** In the child JVM: the first thread loops; the second asks for the lock as soon as the first runs. */
-    static Row inChild(long millis) throws InterruptedException {
+    static Measured inChild(long millis) throws InterruptedException {
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder().name("auto-checkpoint")
                 .scheduler(HandoffScheduler.switchInterval(Duration.ofMillis(5))).build();
         if (GilAgent.isRunning()) {
@@ -84,7 +91,7 @@ public final class AutoCheckpointExample {
         second.start();
         first.join();
         second.join();
-        return new Row(GilAgent.isRunning(), (secondStarted[0] - asked) / 1e6, gil.stats().handoffs(),
+        return new Measured(GilAgent.isRunning(), (secondStarted[0] - asked) / 1e6, gil.stats().handoffs(),
                 secondStarted[0] - firstEnded[0] < 0);
     }
 
