@@ -47,6 +47,8 @@ final class MapJob<R> extends PoolJob implements ResultIterator<R> {
     private RuntimeException failureInPlace;
     private Error errorInPlace;
     private boolean closed;
+    /** The pool was closed while this call still read input. Guarded by {@code lock}. */
+    private boolean cancelledByPoolClose;
 
     MapJob(ProcessPool pool, ShippedFunction function, byte shape, Iterator<?> input, int chunksize, boolean ordered,
             int readAhead, String call) {
@@ -202,6 +204,10 @@ final class MapJob<R> extends PoolJob implements ResultIterator<R> {
         lock.lock();
         try {
             for (;;) {
+                if (cancelledByPoolClose) {
+                    throw new CancellationException(call + " was cancelled: its pool was closed while it was still "
+                            + "reading input (results already taken stand; nothing more is computed)");
+                }
                 Object outcome = ordered ? outcomesByChunk.remove(consumedChunks) : outcomesInOrderOfFinish.poll();
                 if (outcome != null) {
                     return outcome;
@@ -240,7 +246,7 @@ final class MapJob<R> extends PoolJob implements ResultIterator<R> {
 
     /** Reads input and submits chunks until {@code readAhead} chunks are outstanding or the input ends. */
     private void topUp() {
-        if (inputDone || submittedChunks - consumedChunks >= readAhead) {
+        if (inputDone || cancelled || submittedChunks - consumedChunks >= readAhead) {
             return;
         }
         List<Chunk> chunks = new ArrayList<>();
@@ -305,6 +311,24 @@ final class MapJob<R> extends PoolJob implements ResultIterator<R> {
             pairs[i] = new Object[] {entry.getKey(), entry.getValue()};
         }
         return pairs;
+    }
+
+    /**
+     * The pool is closing while this call still reads input (its consumer may have left the loop with {@code break}
+     * and never come back): nothing more is read or computed, and a consumer that does come back gets a
+     * {@link CancellationException}. Called by the pool, from any thread.
+     */
+    void cancelAtPoolClose() {
+        cancelled = true;
+        pool.withdraw(this);
+        lock.lock();
+        try {
+            cancelledByPoolClose = true;
+            arrived.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        pool.jobEnded(this);
     }
 
     @Override

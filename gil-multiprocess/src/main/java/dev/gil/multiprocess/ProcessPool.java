@@ -59,8 +59,11 @@ import org.slf4j.LoggerFactory;
  * CPython, the pool never hangs and never breaks for good. A worker whose task threw a {@link VirtualMachineError}
  * (such as {@link OutOfMemoryError}) reports it and is replaced too.
  *
- * <p><b>Lifecycle.</b> {@link #close()} accepts no new calls, finishes what was submitted (including the rest of any
- * {@code imap} still being consumed: close or drain your iterators) and waits for the workers to exit.
+ * <p><b>Lifecycle.</b> {@link #close()} accepts no new calls, finishes the {@code map}, {@code apply} and
+ * {@code starmap} calls already made, and waits for the workers to exit; it never waits for ever. An {@code imap} or
+ * {@code imapUnordered} that is still reading its input when the pool closes (say its loop ended with
+ * {@code break}) is cancelled: it reads and computes nothing more, and its iterator throws
+ * {@link CancellationException} if it is used again.
  * {@link #terminate()} stops at once: unfinished tasks fail with {@link CancellationException} and the workers are
  * killed. Workers are daemon children: they die with this JVM. Their output reaches this JVM's standard streams line
  * by line, each line prefixed with the worker's name; the worker's main thread carries that name too, for logging
@@ -90,7 +93,7 @@ public final class ProcessPool implements TaskPool {
     /** Ready workers that have not ended. Guarded by {@code lock}. */
     private final List<PoolWorker> workers = new ArrayList<>();
     /** {@code imap} calls still reading input. Guarded by {@code lock}. */
-    private final Set<PoolJob> lazyJobs = new HashSet<>();
+    private final Set<MapJob<?>> lazyJobs = new HashSet<>();
     /** Guarded by {@code lock}. */
     private State state = State.RUNNING;
     /** Guarded by {@code lock}. */
@@ -934,14 +937,21 @@ public final class ProcessPool implements TaskPool {
 
     /** Starts the closing without waiting for it. */
     void shutdown() {
+        List<MapJob<?>> stillReading;
         lock.lock();
         try {
             if (state == State.RUNNING) {
                 state = State.CLOSING;
                 wakeAllFeeders();
             }
+            stillReading = new ArrayList<>(lazyJobs);
         } finally {
             lock.unlock();
+        }
+        // An imap whose consumer left its loop would keep closing waiting for ever, as Python's `with Pool()` never
+        // does: it is cancelled instead (outside our lock: it withdraws its chunks through it).
+        for (MapJob<?> job : stillReading) {
+            job.cancelAtPoolClose();
         }
         superviseLater(this::checkAllGone);
     }
