@@ -29,6 +29,29 @@ public final class AgentScenario {
         };
     }
 
+    /**
+     * Two locks at once, nothing registered: under each, two GilThreads spin 1 s each in Spin.spinFor, with no
+     * checkpoint() call. Prints how often each lock changed hands.
+     */
+    private static void twoLocks(HandoffScheduler scheduler) throws InterruptedException {
+        List<GlobalInterpreterLock> locks = List.of(
+                GlobalInterpreterLock.builder().name("a").scheduler(scheduler).build(),
+                GlobalInterpreterLock.builder().name("b").scheduler(scheduler).build());
+        List<GilThread> threads = new java.util.ArrayList<>();
+        for (GlobalInterpreterLock lock : locks) {
+            for (int i = 0; i < 2; i++) {
+                threads.add(new GilThread(lock, () -> Spin.spinFor(1_000), lock.name() + "-" + i));
+            }
+        }
+        threads.forEach(Thread::start);
+        for (GilThread thread : threads) {
+            thread.join();
+        }
+        for (GlobalInterpreterLock lock : locks) {
+            System.out.println("switches-" + lock.name() + "=" + lock.stats().switches());
+        }
+    }
+
     public static void main(String[] args) throws InterruptedException {
         List<String> options = List.of(args);
         boolean excluded = options.contains("excluded");
@@ -42,8 +65,9 @@ public final class AgentScenario {
                 return;
             }
         }
-        if (GilAgent.isRunning()) {
-            GilAgent.lock(gil);
+        if (options.contains("two-locks")) {
+            twoLocks(scheduler(options));
+            return;
         }
         CountDownLatch spinning = new CountDownLatch(1);
         long[] spinEnded = new long[1];

@@ -15,13 +15,12 @@ import org.slf4j.LoggerFactory;
 /**
  * A Java agent that makes code run under a {@link GlobalInterpreterLock} hand the lock over without calling
  * {@code checkpoint()}: the JVM's version of CPython's eval breaker. It inserts a cheap poll at every method entry and
- * loop back-edge of the classes you select; with nobody waiting the poll is two volatile reads, and when the
- * scheduler has promised the lock to another thread, the poll hands it over.
+ * loop back-edge of the classes you select; with nobody waiting on any lock the poll is one volatile read, and when a
+ * scheduler has promised the lock the running thread holds to another thread, the poll hands it over.
  *
  * <pre>{@code
  * // java "-javaagent:gil-agent.jar=include=com.example.*;exclude=com.example.generated.*" -cp ... Main
  * GlobalInterpreterLock gil = GlobalInterpreterLock.create();
- * GilAgent.lock(gil);                                   // the lock the polls check
  * new GilThread(gil, Parser::parseEverything).start();  // no checkpoint() in the parser: it still takes turns
  * }</pre>
  *
@@ -31,9 +30,9 @@ import org.slf4j.LoggerFactory;
  * a class is reported (warning) when the JVM exits; a class the agent cannot rewrite stays as it was, with a warning.
  * Starting the agent twice is ignored with a warning: no class is instrumented twice.
  *
- * <p>Polls only hand over a lock the current thread holds; code running without the lock, or under another lock,
- * passes them at the cost of the two reads. One lock per JVM is checked: the last one given to {@link #lock}.
- * Thread-safe.
+ * <p>Polls hand over whatever lock the current thread holds ({@link GlobalInterpreterLock#checkpointAnyHeld()}), with
+ * no registration: several locks in one JVM each hand over at their own holders' polls, and code running without a
+ * lock passes them at the cost of the read. Thread-safe.
  */
 public final class GilAgent {
     private static final Logger logger = LoggerFactory.getLogger(GilAgent.class);
@@ -100,9 +99,8 @@ public final class GilAgent {
     }
 
     /**
-     * Starts the agent in this running JVM, through the JDK's attach mechanism, and sets the lock its polls check.
-     * Classes already loaded that the patterns select are retransformed. If the agent already runs, only the lock is
-     * set (a warning says the patterns are ignored).
+     * Starts the agent in this running JVM, through the JDK's attach mechanism. Classes already loaded that the
+     * patterns select are retransformed. If the agent already runs, a warning says the patterns are ignored.
      *
      * <pre>{@code
      * GilAgent.install(gil, "include=com.example.*");   // needs -Djdk.attach.allowAttachSelf=true
@@ -113,7 +111,7 @@ public final class GilAgent {
      * {@code -XX:+EnableDynamicAgentLoading}). Where it does not, start the JVM with
      * {@code -javaagent:gil-agent.jar=<patterns>} instead (for a child JVM: {@link #javaagentOption(String)}).
      *
-     * @param gil the lock the polls hand over
+     * @param gil a lock the polls will hand over (every lock is: the argument stays for code written when it mattered)
      * @param patterns the include and exclude patterns, as for {@code -javaagent}
      * @throws IllegalArgumentException if the patterns are malformed (the message names the bad part)
      * @throws IllegalStateException if this JVM cannot attach to itself; the message says what to do instead
@@ -171,12 +169,14 @@ public final class GilAgent {
     private static java.nio.file.Path agentJar;
 
     /**
-     * Sets the lock that the inserted polls hand over.
+     * Does nothing: the inserted polls hand over whichever lock the running thread holds, with no registration (see
+     * {@link GlobalInterpreterLock#checkpointAnyHeld()}). Kept so that code written when a lock had to be named still
+     * compiles and runs.
      *
-     * @param gil the lock
+     * @param gil a lock, checked for null only
      */
     public static void lock(GlobalInterpreterLock gil) {
-        Poll.use(Objects.requireNonNull(gil, "gil"));
+        Objects.requireNonNull(gil, "gil");
     }
 
     /**

@@ -7,23 +7,14 @@ import dev.gil.core.GlobalInterpreterLock;
  * instrumented classes in any package must be able to call it; not for direct use.
  */
 public final class Poll {
-    /** The lock instrumented code hands over; set by {@link GilAgent#lock(GlobalInterpreterLock)}. */
-    private static volatile GlobalInterpreterLock lock;
-
     private Poll() {}
 
     /**
-     * Hands the lock over if this thread holds it and another thread was promised it; otherwise returns at once
-     * (two volatile reads when nobody waits).
+     * Hands over whichever lock the current thread holds if another thread was promised it; otherwise returns at once
+     * (one volatile read when no lock in the JVM has a drop request pending). See
+     * {@link GlobalInterpreterLock#checkpointAnyHeld()}.
      */
     public static void poll() {
-        GlobalInterpreterLock current = lock;
-        if (current != null) {
-            current.checkpointIfHeld();
-        }
-    }
-
-    static void use(GlobalInterpreterLock gil) {
-        lock = gil;
+        GlobalInterpreterLock.checkpointAnyHeld();
     }
 }

@@ -69,6 +69,22 @@ class ForkedAgentTest {
     }
 
     @Test
+    void twoLocksEachHandOverAtTheirOwnPollsWithNoRegistration() throws Exception {
+        Map<String, String> run = scenario(GilAgent.javaagentOption("include=example.*"), "two-locks");
+        // About 400 switches are expected per lock at a 5 ms interval; 20 shows the polls reach both locks.
+        assertThat(Long.parseLong(run.get("switches-a"))).as(run.get("output")).isGreaterThanOrEqualTo(20);
+        assertThat(Long.parseLong(run.get("switches-b"))).as(run.get("output")).isGreaterThanOrEqualTo(20);
+    }
+
+    @Test
+    void withoutTheAgentEachLockChangesHandsOnlyWhenALoopEnds() throws Exception {
+        Map<String, String> run = scenario(null, "two-locks");
+        // Each lock changes hands only when one thread's whole loop has ended: at most twice (first owner, second).
+        assertThat(Long.parseLong(run.get("switches-a"))).as(run.get("output")).isLessThanOrEqualTo(2);
+        assertThat(Long.parseLong(run.get("switches-b"))).as(run.get("output")).isLessThanOrEqualTo(2);
+    }
+
+    @Test
     void excludedPackagesAreLeftAloneAndAPatternThatMatchesNothingIsReported() throws Exception {
         Map<String, String> run = scenario(
                 GilAgent.javaagentOption("include=example.*,com.nowhere.*;exclude=example.excluded.*"), "excluded");

@@ -61,7 +61,6 @@ public final class AgentScenarios {
         int rounds = Integer.parseInt(args[0]);
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder()
                 .scheduler(HandoffScheduler.switchInterval(Duration.ofMillis(5))).build();
-        GilAgent.lock(gil);
         AtomicBoolean stop = new AtomicBoolean();
         GilThread spinner = new GilThread(gil, () -> {
             while (!stop.get()) {

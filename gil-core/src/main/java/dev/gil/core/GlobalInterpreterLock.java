@@ -458,6 +458,24 @@ public final class GlobalInterpreterLock implements Lock {
     }
 
     /**
+     * The eval-breaker check for code that knows no lock: hands over whichever lock of this JVM the current thread
+     * holds, if that lock's scheduler asked for it, and otherwise returns at once. It is what the gil4j agent inserts
+     * at method entries and loop back-edges, so instrumented code needs no registration, and several locks in one
+     * JVM each hand over at their own holders' polls. With no drop request pending on any lock it is one volatile
+     * read.
+     *
+     * <pre>{@code
+     * while (parsing) {
+     *     step();
+     *     GlobalInterpreterLock.checkpointAnyHeld();   // what the agent inserts here
+     * }
+     * }</pre>
+     */
+    public static void checkpointAnyHeld() {
+        PendingDropRequests.checkpointHeldLocks();
+    }
+
+    /**
      * Runs blocking work with the lock released, and takes it back afterwards: CPython's
      * {@code Py_BEGIN_ALLOW_THREADS} / {@code Py_END_ALLOW_THREADS}. All holds are released and restored, also when
      * the work throws or the thread is interrupted (re-acquiring is uninterruptible; the interrupt status is kept).
@@ -951,7 +969,7 @@ public final class GlobalInterpreterLock implements Lock {
             grant(successor);
         } else {
             OWNER.setVolatile(this, null);
-            dropRequested = false;
+            setDropRequested(false);
             expectedSuccessor = null;
             signalOne();
         }
@@ -1021,7 +1039,7 @@ public final class GlobalInterpreterLock implements Lock {
         guard.lock();
         try {
             if (queue.isEmpty()) {
-                dropRequested = false;
+                setDropRequested(false);
                 return;
             }
             if (!dropRequested) {
@@ -1126,9 +1144,17 @@ public final class GlobalInterpreterLock implements Lock {
             }
             JfrEvents.dropRequested(name, owner, queue.size());
         }
-        dropRequested = request;
+        setDropRequested(request);
         expectedSuccessor = request && !queue.isEmpty() ? scheduler.successor(HandoffReason.CHECKPOINT, context) : null;
         settledQueueLength = queue.size();
+    }
+
+    /** Sets CPython's eval breaker, and tells polls that do not know their lock (the agent's). Guarded by guard. */
+    private void setDropRequested(boolean request) {
+        if (dropRequested != request) {
+            dropRequested = request;
+            PendingDropRequests.changed(this, request);
+        }
     }
 
     /**
@@ -1143,7 +1169,7 @@ public final class GlobalInterpreterLock implements Lock {
             return null;
         }
         abandonedByDeadThreads++;
-        dropRequested = false;
+        setDropRequested(false);
         dispatchIfFree();
         return holder;
     }

@@ -70,9 +70,6 @@ public final class AutoCheckpointExample {
     static Measured inChild(long millis) throws InterruptedException {
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder().name("auto-checkpoint")
                 .scheduler(HandoffScheduler.switchInterval(Duration.ofMillis(5))).build();
-        if (GilAgent.isRunning()) {
-            GilAgent.lock(gil);
-        }
         CountDownLatch firstRunning = new CountDownLatch(1);
         long[] secondStarted = new long[1];
         long[] firstEnded = new long[1];

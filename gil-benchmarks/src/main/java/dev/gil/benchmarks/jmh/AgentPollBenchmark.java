@@ -35,7 +35,7 @@ public class AgentPollBenchmark {
     private static final long ROUNDS = 1_000;
     private GlobalInterpreterLock gil;
 
-    /** Holds the lock, as code under it does; tells the polls which lock to check. */
+    /** Holds the lock, as code under it does. */
     @Setup(Level.Trial)
     public void holdTheLock() {
         if (!GilAgent.isRunning()) {
@@ -43,7 +43,6 @@ public class AgentPollBenchmark {
                     + "include=bench.agent.*: without the agent both loops are the same");
         }
         gil = GlobalInterpreterLock.create();
-        GilAgent.lock(gil);
         gil.acquire();
     }
 
