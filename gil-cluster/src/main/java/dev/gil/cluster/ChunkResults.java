@@ -2,6 +2,7 @@ package dev.gil.cluster;
 
 import dev.gil.multiprocess.ResultIterator;
 import dev.gil.multiprocess.TaskFailedException;
+import dev.gil.multiprocess.internal.Timeouts;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -107,7 +108,7 @@ final class ChunkResults<R> implements ResultIterator<R> {
 
     @Override
     public R next(Duration timeout) throws TimeoutException, InterruptedException {
-        if (!advance(Math.max(0, timeout.toNanos()))) {
+        if (!advance(Timeouts.nanos(timeout))) {
             throw new NoSuchElementException("no more results");
         }
         return take();

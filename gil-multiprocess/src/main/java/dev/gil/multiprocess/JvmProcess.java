@@ -8,8 +8,10 @@ import dev.gil.multiprocess.internal.ControlProtocol;
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.Frames;
 import dev.gil.multiprocess.internal.LambdaByReference;
+import dev.gil.multiprocess.internal.Limits;
 import dev.gil.multiprocess.internal.SerialCodec;
 import dev.gil.multiprocess.internal.SmallValues;
+import dev.gil.multiprocess.internal.Timeouts;
 import dev.gil.multiprocess.internal.WarmStandby;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -233,6 +235,11 @@ public final class JvmProcess implements AutoCloseable {
             throw new IllegalArgumentException("the target of " + name + " cannot be sent to a child JVM: it is or "
                     + "captures something that is not serializable: " + e.getMessage(), e);
         }
+        if (task.length > Limits.MAX_FRAME_BYTES) {
+            throw new IllegalArgumentException("the target of " + name + " is " + task.length + " bytes serialized, "
+                    + "over the frame limit of " + Limits.MAX_FRAME_BYTES + " bytes (" + Limits.MAX_FRAME_PROPERTY
+                    + "): no child JVM was started. Send large data through a Pipe, or raise the limit");
+        }
         try {
             launched = warmStart ? WarmStandby.take(name, needs)
                     : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory, needs);
@@ -250,6 +257,10 @@ public final class JvmProcess implements AutoCloseable {
                 reader.start();
             }
         } catch (IOException e) {
+            if (launched != null) { // launched, but the task did not reach it: it must not outlive this failure
+                launched.process().destroyForcibly();
+                launched = null;
+            }
             throw new UncheckedIOException("cannot start " + name, e);
         }
         state = State.STARTED;
@@ -333,7 +344,7 @@ public final class JvmProcess implements AutoCloseable {
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
         Process process = process("join(timeout)");
-        long nanos = timeout.isNegative() ? 0 : timeout.toNanos();
+        long nanos = Timeouts.nanos(timeout);
         if (!process.waitFor(nanos, TimeUnit.NANOSECONDS)) {
             return false;
         }
@@ -536,7 +547,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public static boolean prepareWarmStandby(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        return WarmStandby.awaitReady(timeout.isNegative() ? 0 : timeout.toNanos());
+        return WarmStandby.awaitReady(Timeouts.nanos(timeout));
     }
 
     private static void atExit() {

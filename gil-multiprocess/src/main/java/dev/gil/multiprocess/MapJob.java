@@ -1,6 +1,7 @@
 package dev.gil.multiprocess;
 
 import dev.gil.multiprocess.internal.PoolProtocol;
+import dev.gil.multiprocess.internal.Timeouts;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -133,7 +134,7 @@ final class MapJob<R> extends PoolJob implements ResultIterator<R> {
         Objects.requireNonNull(timeout, "timeout");
         boolean more;
         try {
-            more = advance(Math.max(0, timeout.toNanos()));
+            more = advance(Timeouts.nanos(timeout));
         } catch (InterruptedException e) {
             close();
             throw e;

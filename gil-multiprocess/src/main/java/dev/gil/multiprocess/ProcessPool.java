@@ -6,6 +6,7 @@ import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.gil.multiprocess.internal.FrameChannel;
+import dev.gil.multiprocess.internal.Limits;
 import dev.gil.multiprocess.internal.PoolProtocol;
 import dev.gil.multiprocess.internal.SerialCodec;
 import dev.gil.multiprocess.internal.ValueCodec;
@@ -559,7 +560,15 @@ public final class ProcessPool implements TaskPool {
             try {
                 payload = ValueCodec.encode(chunk.arguments, PoolProtocol.CHUNK_HEADER);
             } catch (NotSerializableException e) {
-                failUnsent(worker, chunk, e);
+                failUnsent(worker, chunk, e.getMessage(), e);
+                continue;
+            } catch (RuntimeException | OutOfMemoryError e) { // the feeder must live on, or the chunk waits for ever
+                failUnsent(worker, chunk, "encoding it failed: " + e, e);
+                continue;
+            }
+            if (payload.length > Limits.MAX_FRAME_BYTES) { // sending it would look like a dead worker
+                failUnsent(worker, chunk, "it is " + payload.length + " bytes serialized, over the frame limit of "
+                        + Limits.MAX_FRAME_BYTES + " bytes (" + Limits.MAX_FRAME_PROPERTY + ")", null);
                 continue;
             }
             PoolJob.ShippedFunction function = chunk.job.function;
@@ -582,7 +591,7 @@ public final class ProcessPool implements TaskPool {
         }
     }
 
-    private void failUnsent(PoolWorker worker, PoolJob.Chunk chunk, NotSerializableException cause) {
+    private void failUnsent(PoolWorker worker, PoolJob.Chunk chunk, String reason, Throwable cause) {
         boolean mine;
         lock.lock();
         try {
@@ -594,7 +603,7 @@ public final class ProcessPool implements TaskPool {
             chunk.job.chunkFailed(chunk, PoolProtocol.WHOLE_CHUNK, new IllegalArgumentException(
                     "an argument of task #" + chunk.firstItem + (chunk.arguments.length > 1 ? " (or of the "
                             + (chunk.arguments.length - 1) + " after it, sent together)" : "")
-                            + " cannot be sent to a worker: " + cause.getMessage(), cause));
+                            + " cannot be sent to a worker: " + reason, cause));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.gil.multiprocess.internal.PrivateSockets;
 import dev.gil.multiprocess.internal.QueueServer;
 import dev.gil.multiprocess.internal.QueueStore;
 import dev.gil.multiprocess.internal.SerialCodec;
+import dev.gil.multiprocess.internal.Timeouts;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InvalidObjectException;
@@ -136,7 +137,7 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
      * @throws InterruptedException if interrupted while waiting; the item was then not added
      */
     public boolean offer(T item, Duration timeout) throws InterruptedException {
-        return offer(item, Math.max(0, timeout.toNanos()));
+        return offer(item, Timeouts.nanos(timeout));
     }
 
     private boolean offer(T item, long timeoutNanos) throws InterruptedException {
@@ -170,7 +171,7 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
      * @throws InterruptedException if interrupted while waiting; no item was taken
      */
     public T get(Duration timeout) throws InterruptedException, TimeoutException {
-        T item = take(Math.max(0, timeout.toNanos()));
+        T item = take(Timeouts.nanos(timeout));
         if (item == null) {
             throw new TimeoutException("the queue stayed empty for " + timeout);
         }

@@ -203,16 +203,21 @@ public final class ChildLauncher {
                 + TimeUnit.NANOSECONDS.toSeconds(HANDSHAKE_TIMEOUT_NANOS) + " s; it was killed");
     }
 
+    /** The longest line the output pump keeps before it passes the part on as a line of its own. */
+    static final int MAX_OUTPUT_LINE_CHARS = 8 * 1024;
+
     /**
      * Copies the child's output to ours line by line. The target stream is looked up for every line, so a test that
      * replaces {@code System.out} sees the child's output too. Each line starts with the prefix (empty unless set, as
-     * for pool workers, whose lines name the worker).
+     * for pool workers, whose lines name the worker). A line longer than {@link #MAX_OUTPUT_LINE_CHARS} is passed on
+     * in parts of that length, so a child that writes without newlines costs this JVM bounded memory.
      */
     private static Thread pump(InputStream from, Supplier<PrintStream> to, AtomicReference<String> prefix,
             String name) {
         Thread thread = new Thread(() -> {
-            try (BufferedReader lines = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
-                for (String line; (line = lines.readLine()) != null; ) {
+            try (BufferedReader in = new BufferedReader(new InputStreamReader(from, StandardCharsets.UTF_8))) {
+                StringBuilder line = new StringBuilder();
+                while (readLine(in, line, MAX_OUTPUT_LINE_CHARS)) {
                     to.get().println(prefix.get() + line);
                 }
             } catch (IOException closed) {
@@ -222,5 +227,28 @@ public final class ChildLauncher {
         thread.setDaemon(true);
         thread.start();
         return thread;
+    }
+
+    /**
+     * Reads the next line (without its terminator, {@code \n} or {@code \r\n}) into {@code line}, or its next
+     * {@code max} characters if it is longer.
+     *
+     * @return {@code false} at the end of the stream with nothing read
+     */
+    static boolean readLine(BufferedReader in, StringBuilder line, int max) throws IOException {
+        line.setLength(0);
+        int c = -1;
+        while (line.length() < max && (c = in.read()) != -1 && c != '\n') {
+            line.append((char) c);
+        }
+        if (c == '\n' && line.length() > 0 && line.charAt(line.length() - 1) == '\r') {
+            line.setLength(line.length() - 1);
+        } else if (line.length() == max) {
+            in.mark(1); // a part that ends just before its newline: take the newline too, not an empty line after
+            if (in.read() != '\n') {
+                in.reset();
+            }
+        }
+        return c != -1 || line.length() > 0;
     }
 }

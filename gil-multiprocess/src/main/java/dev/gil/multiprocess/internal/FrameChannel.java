@@ -250,7 +250,7 @@ public final class FrameChannel implements Frames {
                 if (read == 0 && !timeout.isZero() && !timeout.isNegative()) {
                     Selector selector = readSelector();
                     try {
-                        selector.select(Math.max(1, timeout.toMillis()));
+                        selector.select(Math.max(1, Timeouts.millis(timeout)));
                         selector.selectedKeys().clear();
                     } catch (ClosedSelectorException closed) {
                         throw new AsynchronousCloseException();

@@ -1,6 +1,7 @@
 package dev.gil.multiprocess.internal;
 
 import java.io.IOException;
+import java.io.NotSerializableException;
 
 /** Limits set by system properties, read once. */
 public final class Limits {
@@ -23,5 +24,14 @@ public final class Limits {
     static IOException badFrameHeader(int length, int limit) {
         return new IOException("received a frame header announcing " + length + " bytes, outside 0.." + limit + " ("
                 + MAX_FRAME_PROPERTY + "): not a gil4j peer, or a corrupted stream; the connection is closed");
+    }
+
+    /** A value whose serialized form would not fit in a frame: it cannot be sent, though nothing in it is wrong. */
+    public static final class FrameTooLargeException extends NotSerializableException {
+        private static final long serialVersionUID = 1L;
+
+        FrameTooLargeException(String message) {
+            super(message);
+        }
     }
 }

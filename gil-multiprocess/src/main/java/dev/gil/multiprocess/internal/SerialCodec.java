@@ -28,12 +28,21 @@ public final class SerialCodec {
 
     private SerialCodec() {}
 
+    /**
+     * Serializes {@code value}, refusing, as soon as it is known, an object whose form would exceed the frame limit:
+     * no frame could carry it, and it is better refused before it fills memory.
+     *
+     * @throws NotSerializableException if something in the graph is not serializable, or the form grows over
+     *     {@link Limits#MAX_FRAME_BYTES} (the message then says so)
+     */
     public static byte[] serialize(Object value) throws NotSerializableException {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+        ByteArrayOutputStream bytes = new BoundedBytes(Limits.MAX_FRAME_BYTES);
         try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
             out.writeObject(value);
         } catch (IOException e) {
             throw asNotSerializable(e, e.toString());
+        } catch (TooLarge e) {
+            throw new Limits.FrameTooLargeException(e.getMessage());
         }
         return bytes.toByteArray();
     }
@@ -164,5 +173,43 @@ public final class SerialCodec {
     private static ObjectInputFilter userFilter() {
         String pattern = System.getProperty(FILTER_PROPERTY);
         return pattern == null || pattern.isBlank() ? null : ObjectInputFilter.Config.createFilter(pattern);
+    }
+
+    /** Bytes that refuse to grow over a limit, so that a huge graph fails early and in bounded memory. */
+    private static final class BoundedBytes extends ByteArrayOutputStream {
+        private final int limit;
+
+        BoundedBytes(int limit) {
+            super(256);
+            this.limit = limit;
+        }
+
+        @Override
+        public void write(int b) {
+            ensureRoom(1);
+            super.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            ensureRoom(len);
+            super.write(b, off, len);
+        }
+
+        private void ensureRoom(int more) {
+            if ((long) count + more > limit) {
+                throw new TooLarge("the serialized form is over the frame limit of " + limit + " bytes ("
+                        + Limits.MAX_FRAME_PROPERTY + "): send large data in parts, or raise the limit");
+            }
+        }
+    }
+
+    /** Thrown from inside {@code ObjectOutputStream}, whose stream methods cannot throw it as an IOException. */
+    private static final class TooLarge extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TooLarge(String message) {
+            super(message);
+        }
     }
 }

@@ -152,7 +152,8 @@ public final class ValueCodec {
                 SerialCodec.serialize(values[i]);
             } catch (NotSerializableException e) {
                 NotSerializableException named = new NotSerializableException("value #" + i + " of type "
-                        + values[i].getClass().getName() + " is not serializable (" + e.getMessage() + ")");
+                        + values[i].getClass().getName() + (e instanceof Limits.FrameTooLargeException
+                        ? " is too large to send (" : " is not serializable (") + e.getMessage() + ")");
                 named.initCause(e);
                 return named;
             }
