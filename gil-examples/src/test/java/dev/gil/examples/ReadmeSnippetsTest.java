@@ -135,22 +135,24 @@ class ReadmeSnippetsTest {
     @Test
     void pools() {
         Iterable<Integer> endless = () -> IntStream.iterate(1, i -> i + 1).iterator();
-        List<Integer> seen = new ArrayList<>();
-
-        try (ProcessPool pool = ProcessPool.create(2)) {
-            List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));   // [1, 4, 9], in input order
-            for (int square : pool.imap(x -> x * x, endless)) {              // lazy, with a bounded read-ahead
-                if (square > 100) {
-                    break;                                                    // close() cancels what is left
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(printed, true, StandardCharsets.UTF_8));
+        try {
+            try (ProcessPool pool = ProcessPool.create(2)) {
+                List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));   // [1, 4, 9], in input order
+                for (int square : pool.imap(x -> x * x, endless)) {              // lazy, with a bounded read-ahead
+                    if (square > 100) {
+                        break;                                                    // close() cancels what is left
+                    }
                 }
+                CompletableFuture<Integer> answer = pool.applyAsync(x -> x + 1, 41);
+                System.out.println(squares + " " + answer.join());                // [1, 4, 9] 42
             }
-            CompletableFuture<Integer> answer = pool.applyAsync(x -> x + 1, 41);
-            answer.join();
-
-            seen.addAll(squares);
-            seen.add(answer.join());
+        } finally {
+            System.setOut(original);
         }
-        assertThat(seen).containsExactly(1, 4, 9, 42);
+        assertThat(printed.toString(StandardCharsets.UTF_8)).contains("[1, 4, 9] 42");
     }
 
     @Test

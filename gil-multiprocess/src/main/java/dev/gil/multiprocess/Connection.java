@@ -127,9 +127,13 @@ public final class Connection implements Closeable, Serializable {
         if (frame.kind() == PACKED) {
             return SmallValues.decode(frame.payload());
         }
-        if (frame.kind() != OBJECT) {
+        if (frame.kind() == BYTES) {
             throw new InvalidObjectException("received a " + frame.payload().length + "-byte message sent with "
                     + "sendBytes(): receive it with recvBytes()");
+        }
+        if (frame.kind() != OBJECT) {
+            throw new InvalidObjectException("received a message of unknown kind " + frame.kind() + " ("
+                    + frame.payload().length + " bytes): the peer is not a gil4j Connection of this version");
         }
         try {
             return SerialCodec.deserialize(frame.payload());
@@ -225,7 +229,9 @@ public final class Connection implements Closeable, Serializable {
      * @return {@code true} once closed
      */
     public boolean isClosed() {
-        return closed;
+        FrameChannel established = frames;
+        // An interrupt during a blocking send or receive closes the channel under us (ClosedByInterruptException).
+        return closed || established != null && !established.isOpen();
     }
 
     /** Closes this end; the peer then reads the remaining messages and an end of stream. */
@@ -271,6 +277,10 @@ public final class Connection implements Closeable, Serializable {
     private void checkUsable(String operation) {
         if (closed) {
             throw new IllegalStateException(operation + "() on a closed connection");
+        }
+        if (isClosed()) {
+            throw new IllegalStateException(operation + "() on a connection closed by the interrupt of a thread "
+                    + "that was blocked in it");
         }
         if (sentAway) {
             throw new IllegalStateException(operation + "() on a connection that was sent to another process");

@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Exit codes</b> follow Python: 0 when the target returned, 1 when it threw (see {@link #failure()}), {@code n}
  * for {@code System.exit(n)}, {@code -N} when killed by signal N ({@link #terminate()} gives -15, {@link #kill()}
- * -9). A child that exits says so before it goes, so {@code System.exit(137)} reads as 137, not as a SIGKILL.
+ * -9, also after a {@code terminate()} the child caught). A child that exits says so before it goes, so
+ * {@code System.exit(137)} reads as 137, not as a SIGKILL. {@code Runtime.halt(n)} says nothing: the JDK reports a
+ * halt with {@code n} from 129 to 192 exactly as a death by signal {@code n - 128}, so it reads as {@code -(n - 128)}.
  *
  * <p><b>Robustness.</b> The child's {@code System.out} and {@code System.err} are copied to this JVM's, line by line;
  * they never touch the control channel: the child's stdin one way and a named pipe in a private (0700) directory the
@@ -108,6 +110,10 @@ public final class JvmProcess implements AutoCloseable {
     private volatile FrameChannel.Frame resultFrame;
     private volatile Throwable failure;
     private volatile boolean signalled;
+    /** The child JVM ended before it could be handed its target (a JVM option it refused, say). */
+    private volatile boolean exitedBeforeTarget;
+    /** {@link #kill()} was called: an exit value of 137 is then our SIGKILL. */
+    private volatile boolean killSent;
     /** {@link #terminate()} was called: a child that ends with 143 before its SIGTERM reporter was in place. */
     private volatile boolean terminateSent;
     private volatile boolean saidGoodbye;
@@ -245,6 +251,7 @@ public final class JvmProcess implements AutoCloseable {
                     : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory, needs);
             launched.outputPrefix().set(outputPrefix);
             if (launched.control() == null) {
+                exitedBeforeTarget = true;
                 failure = new IllegalStateException(name + ": the child JVM exited before it could run the target"
                         + " (see its output above)");
                 if (controlListener != null) {
@@ -390,6 +397,9 @@ public final class JvmProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         int raw = child.process().exitValue();
+        if (killSent && raw == 128 + 9) {
+            return OptionalInt.of(-9); // killed, even if a SIGTERM before it was caught and reported
+        }
         if (signalled || (terminateSent && raw == 128 + 15)) {
             return OptionalInt.of(-15);
         }
@@ -397,6 +407,11 @@ public final class JvmProcess implements AutoCloseable {
             return OptionalInt.of(-(raw - 128)); // killed by a signal: it could not say goodbye
         }
         return OptionalInt.of(raw);
+    }
+
+    /** Whether the child JVM ended before it could be handed its target, for pools that say why a worker failed. */
+    boolean exitedBeforeTarget() {
+        return exitedBeforeTarget;
     }
 
     /**
@@ -448,7 +463,9 @@ public final class JvmProcess implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public void kill() {
-        process("kill()").toHandle().destroyForcibly();
+        Process process = process("kill()");
+        killSent = true;
+        process.toHandle().destroyForcibly();
     }
 
     /**

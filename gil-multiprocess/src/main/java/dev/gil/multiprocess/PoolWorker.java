@@ -98,6 +98,10 @@ final class PoolWorker implements JvmProcess.ControlListener {
 
     private static String describeEnd(JvmProcess process) {
         OptionalInt code = exitCodeOf(process);
+        if (process.exitedBeforeTarget()) {
+            return "its JVM exited with code " + (code.isPresent() ? code.getAsInt() : "unknown") + " before it "
+                    + "could run anything: a JVM option it refused? (see its output above)";
+        }
         return process.failure().map(f -> "its initializer threw " + f)
                 .orElse("it exited with code " + (code.isPresent() ? code.getAsInt() : "unknown")
                         + " (see its output above)");

@@ -114,4 +114,101 @@ class FaultInjectionTest {
             assertThat(pool.workerPids()).as("no worker died or was replaced").isEqualTo(workers);
         }
     }
+
+    @Test
+    void aPollWithATimeoutTooLongForNanosecondsWaitsInsteadOfOverflowing() throws Exception {
+        Pipe pipe = Pipe.open();
+        java.util.concurrent.CountDownLatch polling = new java.util.concurrent.CountDownLatch(1);
+        Thread sender = new Thread(() -> {
+            try {
+                polling.await();
+                pipe.left().send("late");
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        sender.start();
+        polling.countDown();
+        assertThat(pipe.right().poll(java.time.Duration.ofSeconds(Long.MAX_VALUE))).isTrue();
+        assertThat(pipe.right().recv()).isEqualTo("late");
+        sender.join();
+        pipe.left().close();
+        pipe.right().close();
+    }
+
+    @Test
+    void aConnectionInterruptedInRecvSaysWhetherItIsClosed() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.left().send("first"); // establish the connection before the interrupt
+        assertThat(pipe.right().recv()).isEqualTo("first");
+        java.util.concurrent.atomic.AtomicReference<Throwable> thrown = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread receiver = new Thread(() -> {
+            try {
+                pipe.right().recv();
+            } catch (Throwable t) {
+                thrown.set(t);
+            }
+        });
+        receiver.start();
+        while (receiver.getState() == Thread.State.NEW) {
+            Thread.onSpinWait();
+        }
+        receiver.interrupt();
+        receiver.join(java.util.concurrent.TimeUnit.SECONDS.toMillis(30));
+        if (thrown.get() == null) {
+            return; // the receive took no interrupt (it was not blocked yet): nothing to check
+        }
+        if (pipe.right().isClosed()) {
+            assertThatThrownBy(() -> pipe.right().recv()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("closed");
+        } else {
+            pipe.left().send("still open");
+            assertThat(pipe.right().recv()).isEqualTo("still open");
+        }
+        pipe.left().close();
+    }
+
+    /** In the child: a SIGTERM is caught by a shutdown hook that never ends. */
+    static void ignoreTerminate(String marker) throws Exception {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                java.nio.file.Files.writeString(java.nio.file.Path.of(marker), "hook");
+                Thread.sleep(Long.MAX_VALUE);
+            } catch (Exception e) {
+                // killed
+            }
+        }));
+        java.nio.file.Files.writeString(java.nio.file.Path.of(marker + ".ready"), "ready");
+        Thread.sleep(Long.MAX_VALUE);
+    }
+
+    @Test
+    void terminateThenKillOfAChildThatCaughtTheTerminateReadsMinusNine(@org.junit.jupiter.api.io.TempDir
+            java.nio.file.Path dir) throws Exception {
+        String marker = dir.resolve("marker").toString();
+        try (JvmProcess child = new JvmProcess(() -> ignoreTerminate(marker))) {
+            child.start();
+            awaitFile(java.nio.file.Path.of(marker + ".ready"));
+            child.terminate();
+            awaitFile(java.nio.file.Path.of(marker)); // the hook runs: the SIGTERM was caught, and reported
+            child.kill();
+            child.join();
+            assertThat(child.exitCode()).hasValue(-9);
+        }
+    }
+
+    private static void awaitFile(java.nio.file.Path file) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60);
+        while (!java.nio.file.Files.exists(file)) {
+            assertThat(System.nanoTime() - deadline).as("%s appeared", file).isNegative();
+            Thread.onSpinWait();
+        }
+    }
+
+    @Test
+    void aJvmOptionTheWorkerRefusesIsNamedAsSuchNotAsAnInitializer() {
+        assertThatThrownBy(() -> ProcessPool.builder().processes(1).jvmOptions("-XX:+NoSuchOptionAnywhere").build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("JVM option")
+                .hasMessageNotContaining("initializer");
+    }
 }

@@ -221,6 +221,7 @@ public abstract class AbstractRefCounted implements RefCounted {
 
     @Override
     public String toString() {
-        return getClass().getSimpleName() + "[refCnt=" + refCnt() + ", " + mode + "]";
+        // Logging and debuggers call it from any thread: it must not throw where refCnt() would (GIL, not held).
+        return getClass().getSimpleName() + "[refCnt=" + (isFreed() ? 0 : count.peek()) + ", " + mode + "]";
     }
 }

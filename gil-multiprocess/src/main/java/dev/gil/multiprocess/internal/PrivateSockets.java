@@ -3,6 +3,8 @@ package dev.gil.multiprocess.internal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,14 +58,42 @@ public final class PrivateSockets {
         }
     }
 
-    /** Reads what a connecting process presents and tells whether it is {@code token}, in constant time. */
+    /**
+     * Reads what a connecting process presents and tells whether it is {@code token}, in constant time, waiting at
+     * most {@link #TOKEN_TIMEOUT_NANOS}: a candidate that sends less is refused, never waited for.
+     */
     public static boolean presentsToken(SocketChannel candidate, String token) throws IOException {
+        return presentsToken(candidate, token, TOKEN_TIMEOUT_NANOS);
+    }
+
+    /** How long a connected candidate has to present its token: a peer that sends part of it must not stall us. */
+    static final long TOKEN_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Reads the candidate's token, for at most {@code timeoutNanos}; {@code false} if it is wrong, incomplete when
+     * the time runs out, or the candidate closes first. The channel is left in blocking mode.
+     */
+    static boolean presentsToken(SocketChannel candidate, String token, long timeoutNanos) throws IOException {
         ByteBuffer presented = ByteBuffer.allocate(token.length());
-        while (presented.hasRemaining()) {
-            if (candidate.read(presented) < 0) {
-                return false;
+        long deadline = System.nanoTime() + timeoutNanos;
+        candidate.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            candidate.register(selector, SelectionKey.OP_READ);
+            while (presented.hasRemaining()) {
+                if (candidate.read(presented) < 0) {
+                    return false;
+                }
+                long left = deadline - System.nanoTime();
+                if (presented.hasRemaining()) {
+                    if (left <= 0) {
+                        return false; // too slow, or only part of a token: not our peer
+                    }
+                    selector.select(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+                    selector.selectedKeys().clear();
+                }
             }
         }
+        candidate.configureBlocking(true); // the selector is closed, so the channel is registered with none
         return MessageDigest.isEqual(presented.array(), token.getBytes(StandardCharsets.US_ASCII));
     }
 

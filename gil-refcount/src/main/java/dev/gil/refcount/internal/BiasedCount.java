@@ -1,6 +1,8 @@
 package dev.gil.refcount.internal;
 
 import dev.gil.refcount.IllegalRefCountException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Queue;
@@ -22,10 +24,13 @@ import java.util.concurrent.ConcurrentLinkedQueue;
  *       gives a happens-before edge from everything the dead thread did); if it is alive, the object is queued to
  *       the owner (once: the {@code QUEUED} bit), which merges its queue when it next creates a biased object or merges
  *       one of its own, as CPython's owner does at its next eval-breaker check. An owner that never counts again keeps such objects
- *       until it dies; the next release that finds it dead merges.</li>
+ *       until it dies; then {@link DeadOwners} merges its queue in its place, as CPython merges a thread's queue when
+ *       the thread exits.</li>
  * </ul>
- * Underflow is only visible once merged (before, the owner's share is unknown to others), so a double release by a
- * non-owner is reported at the merge.
+ * Underflow is only visible once merged (before, the owner's share is unknown to others), so a release too many by a
+ * non-owner is found at the merge: the object, whose count reached zero then, is freed once, the count stays at zero
+ * (so its next use throws), and the misuse is logged naming the object. The merge goes on with the owner's other
+ * objects: one misused object never keeps another from being freed.
  */
 public final class BiasedCount extends RefCount {
     private static final int MERGED = 1;
@@ -35,6 +40,7 @@ public final class BiasedCount extends RefCount {
     private static final VarHandle SHARED;
     private static final VarHandle LOCAL;
     private static final ThreadLocal<Owner> owners = ThreadLocal.withInitial(Owner::new);
+    private static final Logger logger = LoggerFactory.getLogger(BiasedCount.class);
 
     static {
         try {
@@ -46,7 +52,7 @@ public final class BiasedCount extends RefCount {
     }
 
     /** A thread that owns biased counts, with the queue of counts other threads asked it to merge. */
-    private static final class Owner {
+    static final class Owner {
         final Thread thread = Thread.currentThread();
         final Queue<BiasedCount> toMerge = new ConcurrentLinkedQueue<>();
         /** Set after an enqueue, cleared by the owner before it drains: one volatile read on the owner's hot path. */
@@ -55,8 +61,10 @@ public final class BiasedCount extends RefCount {
         void requestMerge(BiasedCount count) {
             toMerge.add(count);
             mergeRequested = true;
+            DeadOwners.watch(this);
         }
 
+        /** Merges the queue: in the owner, or once it is dead, in {@link DeadOwners}' thread. */
         void mergeQueued() {
             if (!mergeRequested) {
                 return;
@@ -67,6 +75,10 @@ public final class BiasedCount extends RefCount {
                     count.onZero.run();
                 }
             }
+        }
+
+        boolean hasQueued() {
+            return !toMerge.isEmpty();
         }
     }
 
@@ -224,14 +236,16 @@ public final class BiasedCount extends RefCount {
                 return false;
             }
             int count = (word >> 2) + local;
-            if (count < 0) {
-                throw new IllegalRefCountException("refCnt: " + count + " after merging the owner's count: "
-                        + "released more often than retained");
-            }
-            if (SHARED.weakCompareAndSet(this, word, count << 2 | MERGED)) {
+            int merged = Math.max(count, 0); // below zero: the count reached zero before, and the object is freed now
+            if (SHARED.weakCompareAndSet(this, word, merged << 2 | MERGED)) {
                 owner = null;
                 local = 0;
-                return count == 0;
+                if (count < 0) {
+                    logger.error("A BIASED reference count was released {} time(s) more than it was retained, by a "
+                            + "thread other than its owner '{}' (found when the counts were merged): the object is "
+                            + "freed now, and its next use throws", -count, expectedOwner.getName());
+                }
+                return merged == 0;
             }
         }
     }

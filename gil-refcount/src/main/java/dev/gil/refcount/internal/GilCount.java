@@ -26,6 +26,11 @@ public final class GilCount extends RefCount {
     }
 
     @Override
+    public int peek() {
+        return value; // racy without the lock, and only for display
+    }
+
+    @Override
     public void retain(int increment) {
         checkHeld("retain()");
         checkRetain(value, increment);

@@ -13,6 +13,14 @@ public abstract class RefCount {
     /** The count now: exact in the modes that synchronize, a recent value otherwise. */
     public abstract int get();
 
+    /**
+     * The count for a log line or a debugger: never throws, even where {@link #get()} would (a {@code GIL} count read
+     * without the lock); a recent value where the mode does not synchronize the read.
+     */
+    public int peek() {
+        return get();
+    }
+
     /** Adds {@code increment}. Throws if the count is zero (freed) or would overflow. */
     public abstract void retain(int increment);
 
