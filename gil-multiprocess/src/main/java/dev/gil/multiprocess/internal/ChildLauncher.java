@@ -128,6 +128,7 @@ public final class ChildLauncher {
         ClassDataArchive.Plan classData = ClassDataArchive.plan(defaults, jvmOptions);
         command.addAll(defaults);
         command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
+        command.addAll(Limits.sameAsOurs());
         command.addAll(classData.options());
         command.addAll(jvmOptions);
         command.add("-cp");

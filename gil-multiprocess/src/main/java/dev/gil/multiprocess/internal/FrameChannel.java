@@ -218,17 +218,14 @@ public final class FrameChannel implements Frames {
                 close();
                 throw Limits.badFrameHeader(length, limit);
             }
-            byte[] payload = new byte[length];
-            int fromBuffer = Math.min(length, readAhead.remaining());
-            readAhead.get(payload, 0, fromBuffer);
-            ByteBuffer rest = ByteBuffer.wrap(payload, fromBuffer, length - fromBuffer);
-            while (rest.hasRemaining()) {
-                if (read(rest) < 0) {
-                    throw new EOFException("the peer closed the connection in the middle of a " + length
-                            + "-byte frame");
+            return new Frame(kind, Payloads.read(length, (into, offset, count) -> {
+                if (readAhead.hasRemaining()) { // what the header's read brought along first
+                    int fromBuffer = Math.min(count, readAhead.remaining());
+                    readAhead.get(into, offset, fromBuffer);
+                    return fromBuffer;
                 }
-            }
-            return new Frame(kind, payload);
+                return read(ByteBuffer.wrap(into, offset, count));
+            }));
         } finally {
             receiveLock.unlock();
         }

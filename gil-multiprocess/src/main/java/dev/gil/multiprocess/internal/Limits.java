@@ -12,6 +12,15 @@ public final class Limits {
 
     private Limits() {}
 
+    /**
+     * The options that give a child JVM our frame limit, when it was set here: both ends must agree, or a frame one
+     * sends within its limit would close the other's channel.
+     */
+    static java.util.List<String> sameAsOurs() {
+        return System.getProperty(MAX_FRAME_PROPERTY) == null ? java.util.List.of()
+                : java.util.List.of("-D" + MAX_FRAME_PROPERTY + "=" + MAX_FRAME_BYTES);
+    }
+
     /** Refuses to send a frame of {@code length} bytes over a channel that takes at most {@code max}. */
     static void checkFrameLength(int length, int max) throws IOException {
         if (length > max) {

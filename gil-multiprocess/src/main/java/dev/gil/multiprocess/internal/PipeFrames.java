@@ -107,14 +107,7 @@ public final class PipeFrames implements Frames {
                 close();
                 throw Limits.badFrameHeader(length, limit);
             }
-            byte[] payload = new byte[length];
-            try {
-                in.readFully(payload);
-            } catch (EOFException e) {
-                throw new EOFException("the peer closed the connection in the middle of a " + length
-                        + "-byte frame");
-            }
-            return new FrameChannel.Frame(kind, payload);
+            return new FrameChannel.Frame(kind, Payloads.read(length, in::read));
         } finally {
             receiveLock.unlock();
         }

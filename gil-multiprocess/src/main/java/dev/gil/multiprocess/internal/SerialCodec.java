@@ -69,10 +69,13 @@ public final class SerialCodec {
                 }
             }
         }) {
+            long started = System.nanoTime();
             in.setObjectInputFilter(info -> {
-                ObjectInputFilter.Status status = check(info);
+                String overBudget = overBudget(info, bytes.length, started);
+                ObjectInputFilter.Status status = overBudget != null ? ObjectInputFilter.Status.REJECTED : check(info);
                 if (status == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
-                    rejected[0] = info.serialClass() != null ? info.serialClass().getName()
+                    rejected[0] = overBudget != null ? overBudget : info.serialClass() != null
+                            ? info.serialClass().getName()
                             : "a graph over the limits (depth " + info.depth() + ", references " + info.references()
                                     + ", array length " + info.arrayLength() + ")";
                 }
@@ -88,6 +91,35 @@ public final class SerialCodec {
             throw e;
         }
     }
+
+    /**
+     * Limits that keep decoding proportional to the frame, whatever the peer claims: an array (an {@code ArrayList}'s
+     * or a {@code HashMap}'s table included) may not have more elements than a few times the frame's bytes, since
+     * each element takes at least one byte on the wire; and the whole decoding may not take longer than
+     * {@link #DECODING_BUDGET_BASE_NANOS} plus {@link #DECODING_BUDGET_NANOS_PER_BYTE} per byte, which no honest graph
+     * comes near on any machine, while a graph built to make hashing exponential (nested sets sharing references)
+     * would run for ages. The filter is consulted at every object and back-reference, so such a graph is stopped
+     * within about twice the budget.
+     *
+     * @return why the stream is refused, or {@code null}
+     */
+    private static String overBudget(ObjectInputFilter.FilterInfo info, int frameBytes, long started) {
+        if (info.arrayLength() > 4L * frameBytes + 64) {
+            return "an array of " + info.arrayLength() + " elements in a frame of " + frameBytes + " bytes (a "
+                    + "length the sender claimed but did not send)";
+        }
+        long budget = DECODING_BUDGET_BASE_NANOS + DECODING_BUDGET_NANOS_PER_BYTE * frameBytes;
+        if (System.nanoTime() - started > budget) {
+            return "a graph whose decoding ran over its budget of " + budget / 1_000_000 + " ms for " + frameBytes
+                    + " bytes (a graph built to make hashing exponential, such as nested sets sharing references)";
+        }
+        return null;
+    }
+
+    /** The decoding budget's fixed part: a fresh JVM's first decoding loads classes. */
+    static final long DECODING_BUDGET_BASE_NANOS = 2_000_000_000L;
+    /** The decoding budget per byte of the frame. */
+    static final long DECODING_BUDGET_NANOS_PER_BYTE = 1_000;
 
     /** The loader classes are resolved with: the thread's context loader, else this library's. */
     static ClassLoader contextLoader() {

@@ -99,7 +99,12 @@ public final class ValueCodec {
                 case LONGS -> in.getLong();
                 case DOUBLES -> in.getDouble();
                 case STRINGS -> {
-                    byte[] utf8 = new byte[in.getInt()];
+                    int length = in.getInt();
+                    if (length < 0 || length > in.remaining()) { // claimed, not sent: allocate nothing for it
+                        throw new InvalidObjectException("corrupted value array: a string of " + length
+                                + " bytes in " + in.remaining());
+                    }
+                    byte[] utf8 = new byte[length];
                     in.get(utf8);
                     yield new String(utf8, StandardCharsets.UTF_8);
                 }
