@@ -407,6 +407,18 @@ public final class Connection implements Closeable, Serializable {
                 throw new NotSerializableException(this + " was already sent to another process");
             }
             sentAway = true;
+            if (listener != null) {
+                // We listen here for a peer that moved away first, and it may have connected and sent already; a
+                // listening socket cannot move to another process, so this process relays between the two.
+                Path relayed;
+                try {
+                    relayed = PipeRelay.start(listener, socket, token);
+                } catch (IOException e) {
+                    throw new NotSerializableException("cannot relay for the moved end: " + e);
+                }
+                listener = null;
+                return new Transfer(relayed.toString(), token, false, readable, writable);
+            }
             Connection other = peer;
             if (other != null && !other.sentAway && other.listens) {
                 try {
@@ -446,6 +458,9 @@ public final class Connection implements Closeable, Serializable {
                 synchronized (arrived.establishLock) {
                     try {
                         arrived.bind(); // the peer may already be trying to connect
+                        // Removed when its peer arrives; if it never does, when this JVM exits.
+                        arrived.socket.getParent().toFile().deleteOnExit();
+                        arrived.socket.toFile().deleteOnExit();
                     } catch (IOException e) {
                         InvalidObjectException failure = new InvalidObjectException("cannot listen on " + socket);
                         failure.initCause(e);

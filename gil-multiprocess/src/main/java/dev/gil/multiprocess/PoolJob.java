@@ -35,6 +35,11 @@ abstract class PoolJob {
         /** The index of its first argument in the job's input. */
         final long firstItem;
         final Object[] arguments;
+        /**
+         * The arguments already encoded at the call, or {@code null} for the feeder to encode them when it sends.
+         * Written before the chunk is submitted, read by the feeder after: the pool's lock orders the two.
+         */
+        byte[] encoded;
         /** Unique in the pool; assigned when submitted. */
         long id;
 

@@ -323,7 +323,15 @@ public final class ProcessPool implements TaskPool {
     /** Submits one task; used by {@link #applyAsync} and {@link ProcessPoolExecutor}. */
     <R> TaskFuture<R> submitOne(PoolJob.ShippedFunction function, Object argument) {
         SingleTaskJob<R> job = new SingleTaskJob<>(function, this);
-        submit(List.of(new PoolJob.Chunk(job, 0, 0, new Object[] {argument})));
+        PoolJob.Chunk chunk = new PoolJob.Chunk(job, 0, 0, new Object[] {argument});
+        // Encoded now, on the caller's thread, so the argument is taken as it is at the call: a Connection in it moves
+        // to the worker before the caller's next use of its other end (which would otherwise connect the two here).
+        try {
+            chunk.encoded = ValueCodec.encode(chunk.arguments, PoolProtocol.CHUNK_HEADER);
+        } catch (NotSerializableException | RuntimeException e) {
+            // left to the feeder, which fails the task naming the cause
+        }
+        submit(List.of(chunk));
         return job.future;
     }
 
@@ -558,7 +566,8 @@ public final class ProcessPool implements TaskPool {
         for (PoolJob.Chunk chunk : batch) {
             byte[] payload;
             try {
-                payload = ValueCodec.encode(chunk.arguments, PoolProtocol.CHUNK_HEADER);
+                payload = chunk.encoded != null ? chunk.encoded
+                        : ValueCodec.encode(chunk.arguments, PoolProtocol.CHUNK_HEADER);
             } catch (NotSerializableException e) {
                 failUnsent(worker, chunk, e.getMessage(), e);
                 continue;
