@@ -96,8 +96,12 @@ public final class ClassDataArchive {
 
     /** {@link #plan(List, List)} for a given class path and cache directory. */
     static Plan plan(List<String> defaultOptions, List<String> jvmOptions, String classPath, Path directory) {
+        // A Java agent cannot live with an archive being written ("Must enable AllowArchivingWithJavaAgent"), and
+        // the classes it transforms would not match an archive's: such a child starts plainly.
         if (classPath.isEmpty() || jvmOptions.stream().anyMatch(option -> option.startsWith("-Xshare")
-                || option.contains("SharedArchiveFile") || option.contains("ArchiveClassesAtExit"))) {
+                || option.contains("SharedArchiveFile") || option.contains("ArchiveClassesAtExit")
+                || option.startsWith("-javaagent:") || option.startsWith("-agentlib:")
+                || option.startsWith("-agentpath:"))) {
             return Plan.NONE;
         }
         try {

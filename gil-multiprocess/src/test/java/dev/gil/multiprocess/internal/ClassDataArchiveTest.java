@@ -95,6 +95,9 @@ class ClassDataArchiveTest {
                 .isEmpty();
         assertThat(ClassDataArchive.plan(DEFAULTS, List.of("-XX:SharedArchiveFile=/x.jsa"), jars("app.jar"),
                 cache).options()).isEmpty();
+        assertThat(ClassDataArchive.plan(DEFAULTS, List.of("-javaagent:/gil-agent.jar=include=com.x.*"),
+                jars("app.jar"), cache).options()).as("an agent and an archive being written cannot go together")
+                .isEmpty();
 
         Path shared = Files.createDirectory(temp.resolve("shared"));
         Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));

@@ -1,0 +1,3 @@
+def broken():
+    raise ValueError("raised on purpose")
+broken()
