@@ -18,7 +18,8 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "gil-examples", mixinStandardHelpOptions = true, version = "gil4j examples 0.1.0",
         description = "The GIL blog post, runnable.",
-        subcommands = {GilExamples.Tour.class, GilExamples.TraceCommand.class})
+        subcommands = {GilExamples.Tour.class, GilExamples.TraceCommand.class, PythonCommand.class,
+            PythonsCommand.class})
 public final class GilExamples implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

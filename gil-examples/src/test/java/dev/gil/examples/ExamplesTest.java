@@ -176,6 +176,29 @@ class ExamplesTest {
     }
 
     @Test
+    void thePythonCommandRunsASeedProgramUnderTheChosenLockAndRefusesAnUnknownChoice() {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        ByteArrayOutputStream errors = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        PrintStream originalErr = System.err;
+        System.setOut(new PrintStream(captured, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(errors, true, StandardCharsets.UTF_8));
+        int exit;
+        int refused;
+        try {
+            exit = GilExamples.commandLine().execute("python", "threads.py", "--gil", "fair");
+            refused = GilExamples.commandLine().execute("python", "threads.py", "--gil", "gvl");
+        } finally {
+            System.setOut(original);
+            System.setErr(originalErr);
+        }
+        assertThat(exit).as(captured.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(captured.toString(StandardCharsets.UTF_8)).contains("do_work ran in th1", "th1 joined");
+        assertThat(refused).isEqualTo(2);
+        assertThat(errors.toString(StandardCharsets.UTF_8)).contains("no such GIL choice 'gvl'");
+    }
+
+    @Test
     void unknownSubcommandPrintsUsageAndFails() {
         PrintStream originalErr = System.err;
         System.setErr(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
