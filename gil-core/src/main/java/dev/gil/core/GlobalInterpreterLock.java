@@ -8,6 +8,7 @@ import dev.gil.core.internal.JfrEvents;
 import dev.gil.core.internal.Nanos;
 import dev.gil.core.internal.TimingStats;
 import dev.gil.core.internal.TraceBuffer;
+import dev.gil.core.internal.VirtualThreads;
 import dev.gil.core.internal.Waiter;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -528,14 +529,45 @@ public final class GlobalInterpreterLock implements Lock {
 
     /**
      * Returns a factory of {@link GilThread}s bound to this lock, named {@code <lock name>-thread-<n>}: each thread
-     * runs its {@code Runnable} holding the lock. Meant for one-thread-per-task use, such as
-     * {@code Executors.newThreadPerTaskExecutor(gil.threadFactory())} on JDK 21+. A pooled executor's worker would
-     * hold the lock while it waits for the next task, so do not give this factory to a {@code ThreadPoolExecutor}.
+     * runs its {@code Runnable} holding the lock. Meant for one-thread-per-task use; a pooled executor's worker would
+     * hold the lock while it waits for the next task, so do not give this factory to a {@code ThreadPoolExecutor}. On
+     * JDK 21 and later, {@link #virtualThreadFactory()} makes virtual threads instead.
      *
      * @return a thread factory
      */
     public ThreadFactory threadFactory() {
         return target -> new GilThread(this, target, name + "-thread-" + threadNumber.incrementAndGet());
+    }
+
+    /**
+     * Returns a factory of virtual threads (JDK 21 and later) that run their {@code Runnable} holding this lock, as
+     * {@link GilThread}s do, and release every hold when it returns or throws; named
+     * {@code <lock name>-virtual-<n>}. A virtual thread waiting for the lock, or blocked in {@link #allowThreads},
+     * parks without pinning its carrier: the lock waits with {@code LockSupport}, never in a {@code synchronized}
+     * block.
+     *
+     * <pre>{@code
+     * try (ExecutorService executor = Executors.newThreadPerTaskExecutor(gil.virtualThreadFactory())) {
+     *     executor.submit(() -> gil.allowThreads(() -> Thread.sleep(10)));
+     * }
+     * }</pre>
+     *
+     * @return a thread factory
+     * @throws UnsupportedOperationException below JDK 21, saying so
+     */
+    public ThreadFactory virtualThreadFactory() {
+        ThreadFactory virtual = VirtualThreads.factory(name + "-virtual-");
+        return target -> {
+            Objects.requireNonNull(target, "target");
+            return virtual.newThread(() -> {
+                acquire();
+                try {
+                    target.run();
+                } finally {
+                    releaseAtThreadExit(Thread.currentThread());
+                }
+            });
+        };
     }
 
     /**

@@ -51,32 +51,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Robustness.</b> The child's {@code System.out} and {@code System.err} are copied to this JVM's, line by line;
  * they never touch the control channel: the child's stdin one way and a named pipe in a private (0700) directory the
- * other, or, where {@code mkfifo} is missing (or with {@code -Dgil4j.control=socket}), a private AF_UNIX socket;
+ * other, or, where {@code mkfifo} is missing (or with {@code -Ddev.gil.multiprocess.control=socket}), a private AF_UNIX socket;
  * either way the child proves itself with a random token first. A child whose parent dies (even by
  * {@code kill -9}) exits within about a fifth of a second: it watches the parent's pid. At this JVM's exit, daemon
  * children are killed and the others joined, as in Python.
  *
- * <p><b>Start-up.</b> A cold start boots a JVM (about 42 ms here for start and join, against 31 ms for a bare
- * {@code java -version} and 46 ms for CPython's {@code spawn}). Six things keep it short. Cheap flags: the serial
- * collector, {@code -XX:-UsePerfData}, class data sharing, and the name of this JVM's NIO selector provider, which the
- * child would otherwise look for on its class path. The serial collector runs a child's usual work, short-lived and
- * allocating, fastest; a collector named in the {@linkplain Builder#jvmOptions(String...) JVM options} (or in an
- * inherited {@code JAVA_TOOL_OPTIONS}) replaces it. On JDK 17, {@code -XX:+UseG1GC} boots a child about 6 ms
- * sooner, since only G1 maps the default CDS archive's module graph there, and runs allocation-heavy work about 10%
- * slower: the choice for many trivial tasks. Pipes for the control channel: a fresh JVM's first AF_UNIX socket
- * costs it 10-15 ms. An AppCDS archive: when
- * the class path is all jars, the first child records the classes it loaded (its exit then takes a few hundred
- * milliseconds longer, once per JVM, class path and options) into {@code ~/.cache/gil4j/cds} (or
- * {@code $XDG_CACHE_HOME/gil4j/cds}, or {@code -Dgil4j.cds.dir}), and every later child maps them already parsed and
- * verified; {@code -Dgil4j.cds=false} turns it off, and JVM options that mention CDS themselves leave it alone. A
- * target that is a lambda capturing only connections and small values (numbers, strings, byte arrays, arrays of
- * them) travels by reference, as pickle sends a function, and its result too when it is such a value: the child then
- * never pays the 20 ms that a fresh JVM's first Java deserialization costs. When such a target's implementation is a
- * static method ({@code Demo::doWork}, or a lambda that captures no {@code this}), the child calls that method
- * directly instead of rebuilding the lambda, and links no lambda of its own on the way: the first one a fresh JDK 17
- * JVM links costs it 3-5 ms. And the child connects to this JVM while another of its threads loads what the task
- * will need. A {@link Builder#warmStart(boolean) warm start} skips the
- * boot altogether, Python's {@code forkserver}: the task runs within a few milliseconds.
+ * <p><b>Start-up.</b> A cold start boots a JVM, so it costs about what a bare {@code java -version} does; what keeps
+ * it there: cheap flags (the serial collector, unless the {@linkplain Builder#jvmOptions(String...) JVM options} or an
+ * inherited {@code JAVA_TOOL_OPTIONS} name another; {@code -XX:-UsePerfData}; this JVM's NIO selector provider), pipes
+ * for the control channel, an AppCDS archive of the classes a child loads when the class path is all jars (recorded by
+ * the first child, kept in {@code ~/.cache/gil4j/cds}; see {@code docs/configuration.md} to move or turn it off; a
+ * child started with a Java agent starts without it), a target that is a lambda capturing only connections and small
+ * values sent by reference (the child then needs no Java deserialization), and such a target's static method called
+ * directly. A {@link Builder#warmStart(boolean) warm start} skips the boot altogether, Python's {@code forkserver}.
+ * The measurements behind each choice are in {@code docs/design/processes.md}; today's figures in
+ * {@code docs/benchmarks/compare/compare.md}.
  *
  * <p>A {@code JvmProcess} is started at most once. Thread-safe.
  */

@@ -41,7 +41,7 @@ class ClassDataArchiveForkedTest {
             }
         }
         Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dgil4j.cds.dir=" + cache, "-cp", String.join(File.pathSeparator, classPath),
+                "-Ddev.gil.multiprocess.cds.dir=" + cache, "-cp", String.join(File.pathSeparator, classPath),
                 CdsParent.class.getName(), cache.toString()).redirectErrorStream(true).start();
         parent.getOutputStream().close();
         String output = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

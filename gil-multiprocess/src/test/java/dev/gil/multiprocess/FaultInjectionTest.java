@@ -250,4 +250,20 @@ class FaultInjectionTest {
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("JVM option")
                 .hasMessageNotContaining("initializer");
     }
+
+    @Test
+    void aMessageOfAKindNoConnectionSendsIsNamedAsSuch() throws Exception {
+        Pipe pipe = Pipe.open();
+        pipe.left().send("established");
+        assertThat(pipe.right().recv()).isEqualTo("established");
+        java.lang.reflect.Field frames = Connection.class.getDeclaredField("frames");
+        frames.setAccessible(true);
+        ((dev.gil.multiprocess.internal.FrameChannel) frames.get(pipe.left())).send((byte) 99, new byte[3], 0, 3);
+        assertThatThrownBy(() -> pipe.right().recv()).isInstanceOf(java.io.InvalidObjectException.class)
+                .hasMessageContaining("unknown kind 99").hasMessageNotContaining("sendBytes");
+        pipe.left().sendBytes(new byte[] {1, 2});
+        assertThatThrownBy(() -> pipe.right().recv()).hasMessageContaining("sent with sendBytes()");
+        pipe.left().close();
+        pipe.right().close();
+    }
 }

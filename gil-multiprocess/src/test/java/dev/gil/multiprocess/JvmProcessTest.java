@@ -301,7 +301,7 @@ class JvmProcessTest {
 
     @Test
     void whereThereIsNoMkfifoChildrenMeetTheirParentOnAnAfUnixSocket() throws Exception {
-        System.setProperty("gil4j.control", "socket");
+        System.setProperty("dev.gil.multiprocess.control", "socket");
         try {
             JvmProcess answers = run(new JvmProcess(Targets::fortyTwo));
             assertThat(answers.result()).isEqualTo(42L);
@@ -311,7 +311,7 @@ class JvmProcessTest {
             assertThat(fails.exitCode()).hasValue(1);
             assertThat(fails.failure().orElseThrow()).hasMessage("boom in the child");
         } finally {
-            System.clearProperty("gil4j.control");
+            System.clearProperty("dev.gil.multiprocess.control");
         }
     }
 

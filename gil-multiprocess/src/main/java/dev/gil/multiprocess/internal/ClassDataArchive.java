@@ -8,6 +8,7 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
@@ -33,14 +34,18 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Off when the class path holds a directory (CDS refuses them: a JVM asked to archive would not start), when the
  * child's options already say anything about CDS, when the cache directory cannot be made private to this user, or
- * with {@code -Dgil4j.cds=false}. The directory is {@code -Dgil4j.cds.dir}, else {@code $XDG_CACHE_HOME/gil4j/cds},
- * else {@code ~/.cache/gil4j/cds}.
+ * with {@code -Ddev.gil.multiprocess.cds=false}. The directory is {@code -Ddev.gil.multiprocess.cds.dir}, else
+ * {@code $XDG_CACHE_HOME/gil4j/cds}, else {@code ~/.cache/gil4j/cds}. It keeps the {@value #KEPT_ARCHIVES} archives
+ * used last (a class path that changes makes a new key, and so a new archive, at every build); older ones are removed
+ * when a new one is recorded.
  */
 public final class ClassDataArchive {
-    /** {@code -Dgil4j.cds=false} turns the archive off. */
-    public static final String ENABLED_PROPERTY = "gil4j.cds";
+    /** {@code -Ddev.gil.multiprocess.cds=false} turns the archive off. */
+    public static final String ENABLED_PROPERTY = "dev.gil.multiprocess.cds";
     /** Where archives are kept, instead of the user's cache directory. */
-    public static final String DIRECTORY_PROPERTY = "gil4j.cds.dir";
+    public static final String DIRECTORY_PROPERTY = "dev.gil.multiprocess.cds.dir";
+    /** How many archives the cache keeps: those used last. */
+    static final int KEPT_ARCHIVES = 4;
 
     private static final Logger logger = LoggerFactory.getLogger(ClassDataArchive.class);
     private static final List<String> QUIET = List.of("-Xlog:cds*=off");
@@ -67,6 +72,7 @@ public final class ClassDataArchive {
                 if (exitCode == 0 && Files.isRegularFile(recordingFile) && Files.size(recordingFile) > 0) {
                     move(recordingFile, archive);
                     logger.debug("recorded the class data archive {}", archive);
+                    prune(archive.getParent(), KEPT_ARCHIVES);
                 } else {
                     Files.deleteIfExists(recordingFile);
                 }
@@ -88,7 +94,7 @@ public final class ClassDataArchive {
      * @return the options to add (none if the archive is off), and what to do at the child's exit
      */
     public static Plan plan(List<String> defaultOptions, List<String> jvmOptions) {
-        if (!"true".equals(System.getProperty(ENABLED_PROPERTY, "true"))) {
+        if (!"true".equals(Properties.get(ENABLED_PROPERTY, "gil4j.cds", "true"))) {
             return Plan.NONE;
         }
         return plan(defaultOptions, jvmOptions, System.getProperty("java.class.path", ""), directory());
@@ -112,6 +118,7 @@ public final class ClassDataArchive {
             makePrivate(directory);
             Path archive = directory.resolve(key + ".jsa");
             if (Files.isRegularFile(archive)) {
+                Files.setLastModifiedTime(archive, FileTime.fromMillis(System.currentTimeMillis())); // used last
                 return new Plan(concat(QUIET, "-XX:SharedArchiveFile=" + archive), null, null, null);
             }
             if (!recording.add(key)) {
@@ -180,13 +187,34 @@ public final class ClassDataArchive {
     }
 
     private static Path directory() {
-        String configured = System.getProperty(DIRECTORY_PROPERTY);
+        String configured = Properties.get(DIRECTORY_PROPERTY, "gil4j.cds.dir", null);
         if (configured != null) {
             return Path.of(configured);
         }
         String xdg = System.getenv("XDG_CACHE_HOME");
         Path cache = xdg != null && !xdg.isBlank() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
         return cache.resolve("gil4j").resolve("cds");
+    }
+
+    /** Removes all but the {@code keep} archives used last (each use touches its archive), quietly. */
+    static void prune(Path directory, int keep) {
+        try (Stream<Path> files = Files.list(directory)) {
+            List<Path> archives = files.filter(file -> file.getFileName().toString().endsWith(".jsa"))
+                    .sorted(java.util.Comparator.comparing(ClassDataArchive::lastModified).reversed()).toList();
+            for (Path old : archives.subList(Math.min(keep, archives.size()), archives.size())) {
+                Files.deleteIfExists(old); // a child mapping it keeps its mapping; the next one records anew
+            }
+        } catch (IOException | java.io.UncheckedIOException e) {
+            logger.debug("could not prune the class data archives in {}", directory, e);
+        }
+    }
+
+    private static FileTime lastModified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            return FileTime.fromMillis(0);
+        }
     }
 
     /** Atomically, or not at all: a child must never map an archive that is still being copied. */

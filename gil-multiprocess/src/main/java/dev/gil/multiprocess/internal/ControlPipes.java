@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * A child's control channel as two pipes: its stdin from parent to child, and a named pipe (a FIFO, made by
  * {@code mkfifo} in a fresh 0700 directory, mode 0600) from child to parent. Where {@code mkfifo} is missing, or with
- * {@code -Dgil4j.control=socket}, children use a private AF_UNIX socket instead.
+ * {@code -Ddev.gil.multiprocess.control=socket}, children use a private AF_UNIX socket instead.
  *
  * <p>Why pipes: a fresh JVM's first AF_UNIX connection costs 10-15 ms before the first byte (the NIO selector
  * provider, the socket code, and the secure random generator that code seeds), a quarter of a child's cold start;
@@ -39,8 +39,8 @@ import org.slf4j.LoggerFactory;
 final class ControlPipes {
     /** Prefix of the child's first argument when its control channel is a FIFO; a socket path otherwise. */
     static final String ARGUMENT_PREFIX = "fifo:";
-    /** {@code -Dgil4j.control=socket} makes every child use the AF_UNIX socket. */
-    static final String TRANSPORT_PROPERTY = "gil4j.control";
+    /** {@code -Ddev.gil.multiprocess.control=socket} makes every child use the AF_UNIX socket. */
+    static final String TRANSPORT_PROPERTY = "dev.gil.multiprocess.control";
 
     private static final Logger logger = LoggerFactory.getLogger(ControlPipes.class);
     /** Set when {@code mkfifo} failed once: children use sockets from then on. */
@@ -93,7 +93,7 @@ final class ControlPipes {
 
     /** Whether children use sockets: {@code mkfifo} failed before, or {@value #TRANSPORT_PROPERTY} says so. */
     private static boolean socketsOnly() {
-        return unavailable || "socket".equals(System.getProperty(TRANSPORT_PROPERTY));
+        return unavailable || "socket".equals(Properties.get(TRANSPORT_PROPERTY, "gil4j.control", null));
     }
 
     private static void removeSpare() {

@@ -104,4 +104,19 @@ class ClassDataArchiveTest {
         assertThat(ClassDataArchive.plan(DEFAULTS, List.of(), jars("app.jar"), shared).options())
                 .as("an archive others could replace would run their code").isEmpty();
     }
+
+    @Test
+    void theCacheKeepsTheArchivesUsedLastAndRemovesTheRest() throws Exception {
+        Path cache = Files.createDirectory(temp.resolve("pruned"));
+        for (int i = 0; i < 7; i++) {
+            Path archive = Files.write(cache.resolve("key" + i + ".jsa"), new byte[] {1});
+            Files.setLastModifiedTime(archive, java.nio.file.attribute.FileTime.fromMillis(1_000_000L * (i + 1)));
+        }
+        Files.write(cache.resolve("not-an-archive.txt"), new byte[] {1});
+        ClassDataArchive.prune(cache, ClassDataArchive.KEPT_ARCHIVES);
+        try (java.util.stream.Stream<Path> left = Files.list(cache)) {
+            assertThat(left.map(path -> path.getFileName().toString()))
+                    .containsExactlyInAnyOrder("key3.jsa", "key4.jsa", "key5.jsa", "key6.jsa", "not-an-archive.txt");
+        }
+    }
 }
