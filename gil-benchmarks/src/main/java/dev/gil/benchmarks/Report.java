@@ -30,8 +30,9 @@ final class Report {
 
     void row(String figure, String unit, Samples ours, double cpython, String baseline, double ratio, String target,
             Boolean met) {
-        // A ratio that could not be computed (no CPython here, say) neither meets nor misses its target.
-        rows.add(new Row(figure, unit, ours, cpython, baseline, ratio, target, Double.isNaN(ratio) ? null : met));
+        // A target against CPython, with no CPython here, is neither met nor missed.
+        rows.add(new Row(figure, unit, ours, cpython, baseline, ratio, target, needsAbsentCpython(target, cpython)
+                ? null : met));
     }
 
     List<Row> rows() {
@@ -50,10 +51,14 @@ final class Report {
         return out.toString();
     }
 
-    /** Whether the target was met: "n/a" for a target whose ratio could not be computed, never "no". */
+    private static boolean needsAbsentCpython(String target, double cpython) {
+        return target.contains("CPython") && Double.isNaN(cpython);
+    }
+
+    /** Whether the target was met: "n/a" for a target against a CPython that is not here, never "no". */
     private static String met(Row row) {
         if (row.met() == null) {
-            return row.target().isBlank() || !Double.isNaN(row.ratio()) ? "" : "n/a";
+            return needsAbsentCpython(row.target(), row.cpython()) ? "n/a" : "";
         }
         return row.met() ? "yes" : "**no**";
     }

@@ -28,19 +28,12 @@ public final class Timeouts {
     }
 
     /**
-     * The timeout in milliseconds, from zero to {@link Long#MAX_VALUE}.
+     * The timeout in milliseconds, from zero to about 292 years (what {@link #nanos} can count).
      *
      * @param timeout the caller's timeout
      * @return its milliseconds, saturated
      */
     public static long millis(Duration timeout) {
-        if (timeout.isNegative()) {
-            return 0;
-        }
-        try {
-            return timeout.toMillis();
-        } catch (ArithmeticException tooLong) {
-            return Long.MAX_VALUE;
-        }
+        return java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(nanos(timeout)); // 292 years at most: for ever
     }
 }
