@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *       contains an eval-breaker check: updates are lost again. The GIL does not make your code thread-safe;</li>
  *   <li>the same with a mutex held around the read-modify-write: nothing is lost.</li>
  * </ol>
- * CPython 3.11 loses 0 of {@code c += 1} and 44–57% of {@code c = c + one()} (see {@code shared/peers/python}). The
+ * CPython 3.11 loses 0 of {@code c += 1} and 44–57% of {@code c = c + one()} (see {@code gil-benchmarks/src/main/python/gil_peer.py}). The
  * lock here switches every 100 µs rather than 5 ms, because this loop is about 100 times faster than CPython's.
  *
  * <pre>{@code
