@@ -51,8 +51,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Robustness.</b> The child's {@code System.out} and {@code System.err} are copied to this JVM's, line by line;
  * they never touch the control channel: the child's stdin one way and a named pipe in a private (0700) directory the
- * other, or, where {@code mkfifo} is missing (or with {@code -Ddev.gil.multiprocess.control=socket}), a private AF_UNIX socket;
- * either way the child proves itself with a random token first. A child whose parent dies (even by
+ * other, or, where {@code mkfifo} is missing (or with {@code -Ddev.gil.multiprocess.control=socket}), a private
+ * AF_UNIX socket; either way the child proves itself with a random token first. A child whose parent dies (even by
  * {@code kill -9}) exits within about a fifth of a second: it watches the parent's pid. At this JVM's exit, daemon
  * children are killed and the others joined, as in Python.
  *
@@ -231,9 +231,8 @@ public final class JvmProcess implements AutoCloseable {
                     + "captures something that is not serializable: " + e.getMessage(), e);
         }
         if (task.length > Limits.MAX_FRAME_BYTES) {
-            throw new IllegalArgumentException("the target of " + name + " is " + task.length + " bytes serialized, "
-                    + "over the frame limit of " + Limits.MAX_FRAME_BYTES + " bytes (" + Limits.MAX_FRAME_PROPERTY
-                    + "): no child JVM was started. Send large data through a Pipe, or raise the limit");
+            throw new IllegalArgumentException(Limits.overFrameLimit("the target of " + name, task.length)
+                    + ": no child JVM was started. Send large data through a Pipe, or raise the limit");
         }
         try {
             launched = warmStart ? WarmStandby.take(name, needs)

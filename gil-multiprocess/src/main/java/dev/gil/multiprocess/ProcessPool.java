@@ -576,8 +576,7 @@ public final class ProcessPool implements TaskPool {
                 continue;
             }
             if (payload.length > Limits.MAX_FRAME_BYTES) { // sending it would look like a dead worker
-                failUnsent(worker, chunk, "it is " + payload.length + " bytes serialized, over the frame limit of "
-                        + Limits.MAX_FRAME_BYTES + " bytes (" + Limits.MAX_FRAME_PROPERTY + ")", null);
+                failUnsent(worker, chunk, Limits.overFrameLimit("it", payload.length), null);
                 continue;
             }
             PoolJob.ShippedFunction function = chunk.job.function;

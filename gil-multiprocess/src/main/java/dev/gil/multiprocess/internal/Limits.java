@@ -21,6 +21,15 @@ public final class Limits {
                 : java.util.List.of("-D" + MAX_FRAME_PROPERTY + "=" + MAX_FRAME_BYTES);
     }
 
+    /**
+     * Says that {@code what} does not fit in a frame: "{@code what} is N bytes serialized, over the frame limit of M
+     * bytes (property)"; the caller adds what to do about it.
+     */
+    public static String overFrameLimit(String what, int bytes) {
+        return what + " is " + bytes + " bytes serialized, over the frame limit of " + MAX_FRAME_BYTES + " bytes ("
+                + MAX_FRAME_PROPERTY + ")";
+    }
+
     /** Refuses to send a frame of {@code length} bytes over a channel that takes at most {@code max}. */
     static void checkFrameLength(int length, int max) throws IOException {
         if (length > max) {

@@ -106,9 +106,8 @@ public final class WorkerLoop implements ChildTask {
             return;
         }
         if (done.length > Limits.MAX_FRAME_BYTES) { // sending it would end this worker: fail the task instead
-            fail(control, chunkId, PoolProtocol.WHOLE_CHUNK, new IllegalStateException("the task's result is "
-                    + done.length + " bytes serialized, over the frame limit of " + Limits.MAX_FRAME_BYTES
-                    + " bytes (" + Limits.MAX_FRAME_PROPERTY + "): return less, or send large data through a Pipe"));
+            fail(control, chunkId, PoolProtocol.WHOLE_CHUNK, new IllegalStateException(Limits.overFrameLimit(
+                    "the task's result", done.length) + ": return less, or send large data through a Pipe"));
             return;
         }
         ByteBuffer.wrap(done).putLong(chunkId).putLong(computeNanos);
