@@ -8,15 +8,17 @@ import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import picocli.CommandLine;
 
 /**
  * The benchmarks' command line.
  *
  * <pre>
+ * java -jar gil-benchmarks/target/gil-benchmarks.jar --help                             # the subcommands
  * java -jar gil-benchmarks/target/gil-benchmarks.jar compare [--quick] [--peer PATH] [--out DIR]   # everything
  * java -jar gil-benchmarks/target/gil-benchmarks.jar core [--quick] [--peer PATH]   # gil-core vs CPython, one table
  * java -jar gil-benchmarks/target/gil-benchmarks.jar pool [--quick] [--peer PATH]   # ProcessPool vs CPython Pool(2)
@@ -30,41 +32,35 @@ public final class Benchmarks {
     private Benchmarks() {}
 
     /**
-     * Runs a subcommand.
+     * Runs a subcommand; {@code --help} lists them.
      *
-     * @param args {@code core [--quick] [--peer PATH]} or {@code jmh [options]}
-     * @throws Exception if a benchmark fails
+     * @param args the command line
      */
-    public static void main(String[] args) throws Exception {
-        String command = args.length == 0 ? "help" : args[0];
-        String[] rest = Arrays.copyOfRange(args, Math.min(1, args.length), args.length);
-        switch (command) {
-            case "core" -> System.out.print(section(rest, Benchmarks::core));
-            case "multiprocess" -> System.out.print(section(rest, Benchmarks::multiprocess));
-            case "pool" -> System.out.print(section(rest, Benchmarks::pool));
-            case "seed" -> System.out.print(section(rest, Benchmarks::seed));
-            case "cluster" -> System.out.print(section(rest, (report, quick, peer) -> cluster(report, false)));
-            case "agent" -> System.out.print(section(rest, (report, quick, peer) -> agent(report, false)));
-            case "compare" -> System.out.print(compare(rest));
-            case "jmh" -> org.openjdk.jmh.Main.main(rest);
-            default -> {
-                System.err.println("usage: gil-benchmarks core|multiprocess|pool|seed|agent|cluster|compare [--quick] [--peer PATH] "
-                        + "[--out DIR (compare)] | jmh [JMH options]");
-                System.exit(command.equals("help") ? 0 : 2);
-            }
-        }
+    public static void main(String[] args) {
+        CommandLine cli = BenchmarksCommand.commandLine();
+        // JMH takes options picocli does not know: everything after "jmh" is JMH's.
+        cli.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);
+        System.exit(cli.execute(args));
     }
 
+    /** The rows the README shows, in its order; {@code compare} writes them as the page's first table. */
+    static final List<String> HEADLINE = List.of(
+            "CPU 2 GilThreads / 1 thread, switchInterval(5ms)",
+            "convoy RTT p50, switchInterval(5ms)",
+            "convoy RTT p50, ioPriority()",
+            "uncontended acquire()+release()",
+            "child JVM start+join, trivial task",
+            "Connection ping-pong RTT p50",
+            "pool map x*x, 20k ints, default chunksize, 2 workers");
+
     /**
-     * Everything in one run, one table: the core and multiprocess scenarios with the CPython peer, written to
-     * {@code --out DIR} (default {@code compare-report}) as {@code compare.md}, {@code samples.jsonl} (every sample)
-     * and {@code ratios.svg} (a bar chart of the ratios).
+     * Everything in one run, one page: the core and multiprocess scenarios with the CPython peer, written to
+     * {@code out} as {@code performance.md} (the README's headline rows, then every row), with
+     * {@code performance/samples.jsonl} (every sample) and {@code performance/ratios.svg} (a bar chart of the ratios).
+     *
+     * @param command the command line, as the page quotes it
      */
-    static String compare(String... args) throws Exception {
-        boolean quick = Arrays.asList(args).contains("--quick");
-        PythonPeer peer = peer(args);
-        int outIndex = Arrays.asList(args).indexOf("--out");
-        Path out = Path.of(outIndex >= 0 ? args[outIndex + 1] : "compare-report");
+    static String compare(boolean quick, PythonPeer peer, Path out, String command) throws Exception {
         Report report = new Report();
         core(report, quick, peer);
         multiprocess(report, quick, peer);
@@ -72,18 +68,14 @@ public final class Benchmarks {
         seed(report, quick, peer);
         agent(report, quick);
         cluster(report, quick);
-        String markdown = String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
-        java.nio.file.Files.createDirectories(out);
-        java.nio.file.Files.writeString(out.resolve("compare.md"), markdown);
-        java.nio.file.Files.writeString(out.resolve("samples.jsonl"), report.jsonLines());
-        java.nio.file.Files.writeString(out.resolve("ratios.svg"), report.svgChart("gil4j / baseline, same run"));
-        progress("wrote " + out.toAbsolutePath() + "/{compare.md,samples.jsonl,ratios.svg}");
-        return markdown;
-    }
-
-    private static PythonPeer peer(String... args) {
-        int peerIndex = Arrays.asList(args).indexOf("--peer");
-        return peerIndex >= 0 ? new PythonPeer(Path.of(args[peerIndex + 1])) : PythonPeer.bundled();
+        String page = PerformancePage.render(report, HEADLINE, command, machine(peer));
+        Path details = out.resolve("performance");
+        java.nio.file.Files.createDirectories(details);
+        java.nio.file.Files.writeString(out.resolve("performance.md"), page);
+        java.nio.file.Files.writeString(details.resolve("samples.jsonl"), report.jsonLines());
+        java.nio.file.Files.writeString(details.resolve("ratios.svg"), report.svgChart("gil4j / baseline, same run"));
+        progress("wrote " + out.toAbsolutePath() + "/performance.md and performance/{samples.jsonl,ratios.svg}");
+        return page;
     }
 
     private static String machine(PythonPeer peer) {
@@ -99,14 +91,13 @@ public final class Benchmarks {
     }
 
     /** Runs one part on its own and returns its table, with the machine it ran on. */
-    static String section(String[] args, Section section) throws Exception {
-        PythonPeer peer = peer(args);
+    static String section(boolean quick, PythonPeer peer, Section section) throws Exception {
         Report report = new Report();
-        section.run(report, Arrays.asList(args).contains("--quick"), peer);
+        section.run(report, quick, peer);
         return String.format(Locale.ROOT, "%n%s%n%s%n", report.markdown(), machine(peer));
     }
 
-    private static void core(Report report, boolean quick, PythonPeer peer) throws Exception {
+    static void core(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
         long cpuUnits = quick ? 20_000 : 300_000;
         Duration convoyDuration = quick ? Duration.ofMillis(200) : Duration.ofSeconds(1);
@@ -242,7 +233,7 @@ public final class Benchmarks {
         }
     }
 
-    private static void multiprocess(Report report, boolean quick, PythonPeer peer) throws Exception {
+    static void multiprocess(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
         progress("CPython peer: spawn and pipe, one repetition between each of ours ("
                 + (peer.available() ? "running" : peer.unavailableReason()) + ")");
@@ -302,7 +293,7 @@ public final class Benchmarks {
                 throughput.median() >= cpythonBytes && throughput.median() >= 0.7 * dd.median());
     }
 
-    private static void pool(Report report, boolean quick, PythonPeer peer) throws Exception {
+    static void pool(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
         progress("ProcessPool(2): map of x*x over 20,000 ints, and CPU-bound work in 8 chunks; CPython's Pool(2) "
                 + "between each of our repetitions (" + (peer.available() ? "running" : peer.unavailableReason()) + ")");
@@ -327,7 +318,7 @@ public final class Benchmarks {
                 "2 cores: ideal 2", speedup.median() / 2, "≥ 1.8×", speedup.median() >= 1.8);
     }
 
-    private static void seed(Report report, boolean quick, PythonPeer peer) throws Exception {
+    static void seed(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 3;
         progress("I/O-bound threads and the increment race; CPython's io and race between each of our repetitions ("
                 + (peer.available() ? "running" : peer.unavailableReason()) + ")");
@@ -378,7 +369,7 @@ public final class Benchmarks {
         }
     }
 
-    private static void cluster(Report report, boolean quick) throws Exception {
+    static void cluster(Report report, boolean quick) throws Exception {
         if (quick) {
             progress("cluster rows skipped: --quick (starting Hazelcast members takes seconds)");
             return;
@@ -400,7 +391,7 @@ public final class Benchmarks {
                 cluster.median() / processes.median(), "reported", null);
     }
 
-    private static void agent(Report report, boolean quick) throws Exception {
+    static void agent(Report report, boolean quick) throws Exception {
         if (quick) {
             progress("agent rows skipped: --quick (they need JVMs of their own, started with the agent)");
             return;

@@ -51,6 +51,26 @@ final class Report {
         return out.toString();
     }
 
+    /**
+     * The rows named, in the order given, as a short table (the README's headline): median with its unit, CPython's
+     * median, the other baseline and the ratio. A name with no row is an error, so a renamed figure cannot silently
+     * drop out of the headline.
+     */
+    String headline(List<String> figures) {
+        StringBuilder out = new StringBuilder();
+        out.append("| figure | gil4j | CPython, same run | other baseline, same run | ratio |\n");
+        out.append("|---|---|---|---|---|\n");
+        for (String figure : figures) {
+            Row row = rows.stream().filter(candidate -> candidate.figure().equals(figure)).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("no row named '" + figure + "' in this report"));
+            String unit = row.unit().startsWith("×") ? "×" : " " + row.unit();
+            out.append(String.join(" | ", "", cell(row.figure()), format(row.ours().medianOrNaN()) + unit,
+                    Double.isNaN(row.cpython()) ? "n/a" : format(row.cpython()) + unit, cell(row.baseline()),
+                    format(row.ratio()), "").trim()).append('\n');
+        }
+        return out.toString();
+    }
+
     private static boolean needsAbsentCpython(String target, double cpython) {
         return target.contains("CPython") && Double.isNaN(cpython);
     }

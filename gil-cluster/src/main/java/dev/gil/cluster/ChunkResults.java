@@ -37,6 +37,8 @@ final class ChunkResults<R> implements ResultIterator<R> {
     /** The submitted chunks not yet done, so that closing can cancel them. */
     private final Set<CompletableFuture<Object[]>> live = ConcurrentHashMap.newKeySet();
     private int outstanding;
+    /** Set by the pool's {@code close()}: an iterator still reading its input computes nothing more. */
+    private volatile boolean cancelledByClose;
     private long itemsRead;
     private boolean inputDone;
     private RuntimeException inputFailure;
@@ -129,6 +131,11 @@ final class ChunkResults<R> implements ResultIterator<R> {
             return true;
         }
         current = null;
+        if (cancelledByClose && !closed) {
+            close();
+            throw new CancellationException("the pool was closed while this iterator was still reading its input"
+                    + " (after " + itemsRead + " items): the rest is not computed");
+        }
         if (closed) {
             return false;
         }
@@ -161,6 +168,14 @@ final class ChunkResults<R> implements ResultIterator<R> {
         outstanding--;
         topUp();
         return failureInPlace != null || current.length > 0 || advance(timeoutNanos);
+    }
+
+    /** The pool is closing: cancels what this iterator submitted, and its next use throws. Any thread. */
+    void cancelAtPoolClose() {
+        cancelledByClose = true;
+        for (CompletableFuture<Object[]> future : List.copyOf(live)) {
+            future.cancel(true);
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.gil.cluster.internal.ChunkTask;
 import dev.gil.cluster.internal.ClusterMember;
 import dev.gil.cluster.internal.Configs;
+import dev.gil.cluster.internal.MemberWatch;
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.ResultIterator;
 import dev.gil.multiprocess.SerializableBiFunction;
@@ -30,11 +31,13 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
+import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,10 +51,12 @@ import org.slf4j.LoggerFactory;
  * line that creates the pool, not the code that uses it (as {@code ray.util.multiprocessing.Pool} does for Python).
  *
  * <pre>{@code
- * TaskPool pool = ProcessPool.create(2);                              // one machine
- * TaskPool pool = ClusterPool.builder().localMembers(2).build();     // a 2-member cluster on this machine
- * TaskPool pool = ClusterPool.builder().join("10.0.0.5:5701").clusterName("prod").build();  // an existing cluster
- * List<Integer> squares = pool.map(x -> x * x, inputs);              // the same calls
+ * TaskPool onThisMachine = ProcessPool.create(2);                          // one machine
+ * ClusterPool cluster = ClusterPool.builder().localMembers(2).build();      // a 2-member cluster on this machine
+ * TaskPool joined = ClusterPool.builder()                                   // an existing cluster, from any JVM:
+ *         .join(cluster.addresses()).clusterName(cluster.clusterName())     // "10.0.0.5:5701", "prod"
+ *         .build();
+ * List<Integer> squares = joined.map(x -> x * x, inputs);                   // the same calls on each
  * }</pre>
  *
  * <p><b>Where work runs.</b> By default ({@link #create()}) in an embedded member in this JVM. With
@@ -61,7 +66,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Faults.</b> A member that leaves or dies mid-task has its tasks run again on another member, up to
  * {@link Builder#maxAttempts(int)} attempts in all: delivery is <i>at least once</i>, so tasks should be idempotent.
- * When the attempts are used up the task fails with {@link TaskFailedException} naming the cause. A task's own
+ * When the attempts are used up the task fails with {@link TaskFailedException} naming the cause. When every member
+ * JVM the pool started has exited, the outstanding tasks fail at once with a {@code TaskFailedException} naming each
+ * member and its exit code, and later calls throw {@link IllegalStateException} saying so. A task's own
  * exception fails it at once, as in {@code ProcessPool}. {@link #terminate()} cancels the outstanding tasks on every
  * member and shuts the pool's members down; nothing hangs.
  *
@@ -83,17 +90,38 @@ public final class ClusterPool implements TaskPool {
         "--add-opens", "jdk.management/com.sun.management.internal=ALL-UNNAMED"};
 
     private final HazelcastInstance hazelcast;
+    private final String clusterName;
     private final List<JvmProcess> localMembers;
     private final IExecutorService executor;
     private final int maxAttempts;
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
+    /** The {@code imap} iterators still referenced, so that {@link #close()} can cancel the abandoned ones. */
+    private final Set<ChunkResults<?>> iterators = Collections.synchronizedSet(Collections.newSetFromMap(
+            new WeakHashMap<>()));
     private volatile boolean closed;
+    /** Why the pool cannot run anything any more (every member JVM it started has exited), or {@code null}. */
+    private volatile String broken;
 
-    private ClusterPool(HazelcastInstance hazelcast, List<JvmProcess> localMembers, int maxAttempts) {
+    private ClusterPool(HazelcastInstance hazelcast, String clusterName, List<JvmProcess> localMembers,
+            int maxAttempts) {
         this.hazelcast = hazelcast;
+        this.clusterName = clusterName;
         this.localMembers = localMembers;
         this.executor = hazelcast.getExecutorService("gil4j-cluster-pool");
         this.maxAttempts = maxAttempts;
+        MemberWatch.onAllExited(localMembers, this::everyMemberExited);
+    }
+
+    /** Fails every outstanding task at once, naming the members, instead of letting it wait out the connection. */
+    private void everyMemberExited(String why) {
+        if (closed) {
+            return; // close() and terminate() stop them on purpose
+        }
+        broken = why;
+        logger.error("{}: outstanding tasks fail, and the pool accepts no new ones", why);
+        for (CompletableFuture<?> task : List.copyOf(outstanding)) {
+            task.completeExceptionally(new TaskFailedException(why + ", so the task cannot run", null));
+        }
     }
 
     /**
@@ -121,6 +149,25 @@ public final class ClusterPool implements TaskPool {
      */
     public int members() {
         return hazelcast.getCluster().getMembers().size();
+    }
+
+    /**
+     * Returns the cluster's name, which another JVM gives to {@link Builder#clusterName(String)} to join it.
+     *
+     * @return the name: the one given, or the random one this pool chose
+     */
+    public String clusterName() {
+        return clusterName;
+    }
+
+    /**
+     * Returns where the cluster's members listen, as {@code host:port}, for another JVM's {@link Builder#join}.
+     *
+     * @return the members' addresses now
+     */
+    public List<String> addresses() {
+        return hazelcast.getCluster().getMembers().stream()
+                .map(member -> member.getAddress().getHost() + ":" + member.getAddress().getPort()).toList();
     }
 
     /**
@@ -174,7 +221,7 @@ public final class ClusterPool implements TaskPool {
     @Override
     public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
             int chunksize) {
-        return start(fn, Objects.requireNonNull(items, "items"), chunksize, true, readAhead());
+        return lazily(start(fn, Objects.requireNonNull(items, "items"), chunksize, true, readAhead()));
     }
 
     @Override
@@ -186,7 +233,12 @@ public final class ClusterPool implements TaskPool {
     @Override
     public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
             Iterable<? extends T> items, int chunksize) {
-        return start(fn, Objects.requireNonNull(items, "items"), chunksize, false, readAhead());
+        return lazily(start(fn, Objects.requireNonNull(items, "items"), chunksize, false, readAhead()));
+    }
+
+    private <R> ChunkResults<R> lazily(ChunkResults<R> results) {
+        iterators.add(results);
+        return results;
     }
 
     @Override
@@ -260,7 +312,9 @@ public final class ClusterPool implements TaskPool {
 
                 @Override
                 public void onFailure(Throwable failure) {
-                    if (memberLost(failure) && !closed && attempt < maxAttempts) {
+                    if (broken != null) {
+                        result.completeExceptionally(new TaskFailedException(broken, failure));
+                    } else if (memberLost(failure) && !closed && attempt < maxAttempts) {
                         logger.warn("a task's member left ({}); running it again (attempt {} of {})", failure,
                                 attempt + 1, maxAttempts);
                         attempt(task, attempt + 1, result);
@@ -309,12 +363,22 @@ public final class ClusterPool implements TaskPool {
 
     private void checkOpen(String call) {
         checkState(!closed, "%s() called on a ClusterPool after close() or terminate()", call);
+        checkState(broken == null, "%s() called on a ClusterPool that cannot run tasks: %s", call, broken);
     }
 
-    /** Waits for the outstanding tasks, then shuts down this JVM's member or client and the pool's member JVMs. */
+    /**
+     * Cancels the {@code imap} iterators still reading their input (a loop left with {@code break}: they compute nothing
+     * more, and throw {@link CancellationException} if used again), waits for the other outstanding tasks, then shuts
+     * down this JVM's member or client and the pool's member JVMs.
+     */
     @Override
     public void close() {
         closed = true;
+        List<ChunkResults<?>> abandoned;
+        synchronized (iterators) {
+            abandoned = List.copyOf(iterators);
+        }
+        abandoned.forEach(ChunkResults::cancelAtPoolClose); // an imap left with break: it computes nothing more
         for (CompletableFuture<?> task : List.copyOf(outstanding)) {
             try {
                 task.get();
@@ -367,7 +431,7 @@ public final class ClusterPool implements TaskPool {
      * Configures a {@link ClusterPool}. Not thread-safe.
      *
      * <pre>{@code
-     * ClusterPool pool = ClusterPool.builder().localMembers(2).maxAttempts(3).build();
+     * ClusterPool pool = ClusterPool.builder().maxAttempts(3).build();   // or .localMembers(2), .join(addresses)
      * }</pre>
      */
     public static final class Builder {
@@ -412,6 +476,17 @@ public final class ClusterPool implements TaskPool {
          * @return this builder
          */
         public Builder join(String... addresses) {
+            return join(List.of(addresses));
+        }
+
+        /**
+         * Joins an existing cluster as a client at these addresses ({@code host:port}), such as another pool's
+         * {@link ClusterPool#addresses()}.
+         *
+         * @param addresses at least one member's address
+         * @return this builder
+         */
+        public Builder join(Collection<String> addresses) {
             for (String address : addresses) {
                 join.add(Objects.requireNonNull(address, "address"));
             }
@@ -455,12 +530,13 @@ public final class ClusterPool implements TaskPool {
                     localMembers, join);
             String name = clusterName != null ? clusterName : "gil4j-" + UUID.randomUUID();
             if (!join.isEmpty()) {
-                return new ClusterPool(HazelcastClient.newHazelcastClient(Configs.client(name, join)), List.of(),
-                        maxAttempts);
+                return new ClusterPool(HazelcastClient.newHazelcastClient(Configs.client(name, join)), name,
+                        List.of(), maxAttempts);
             }
             if (localMembers == 0) {
                 Config config = memberConfig != null ? memberConfig : Configs.member(name, freePort(), List.of());
-                return new ClusterPool(Hazelcast.newHazelcastInstance(config), List.of(), maxAttempts);
+                return new ClusterPool(Hazelcast.newHazelcastInstance(config), config.getClusterName(), List.of(),
+                        maxAttempts);
             }
             return startLocalMembers(name);
         }
@@ -496,7 +572,7 @@ public final class ClusterPool implements TaskPool {
                     throw new IllegalStateException("interrupted while the members were joining", e);
                 }
             }
-            return new ClusterPool(client, members, maxAttempts);
+            return new ClusterPool(client, name, members, maxAttempts);
         }
 
         private static int freePort() {

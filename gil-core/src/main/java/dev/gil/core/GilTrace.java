@@ -19,8 +19,8 @@ import java.util.Objects;
  * GilTrace trace = gil.startTrace();
  * runTheWorkload();
  * trace.stop();
- * trace.writeChromeJson(Path.of("gil.json"));   // open in https://ui.perfetto.dev or chrome://tracing
- * trace.writeSvg(Path.of("gil.svg"));           // open in any browser
+ * trace.writeChromeJson(dir.resolve("gil.json"));   // open in https://ui.perfetto.dev or chrome://tracing
+ * trace.writeSvg(dir.resolve("gil.svg"));           // open in any browser
  * }</pre>
  *
  * <p>In Perfetto each thread is a track; green slices are the times it held the lock, red the times it waited, blue

@@ -4,6 +4,7 @@ import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.base.Ticker;
+import dev.gil.core.internal.GuardedScheduler;
 import dev.gil.core.internal.JfrEvents;
 import dev.gil.core.internal.Nanos;
 import dev.gil.core.internal.TimingStats;
@@ -124,7 +125,8 @@ public final class GlobalInterpreterLock implements Lock {
     }
 
     private final String name;
-    private final HandoffScheduler scheduler;
+    /** The builder's scheduler, its failures contained: see {@link GuardedScheduler}. */
+    private final GuardedScheduler scheduler;
     private final Ticker ticker;
     /** Hold and wait times, when the builder asked for them; {@code null} otherwise. */
     private final TimingStats timings;
@@ -176,9 +178,9 @@ public final class GlobalInterpreterLock implements Lock {
 
     private GlobalInterpreterLock(Builder builder) {
         this.name = builder.name != null ? builder.name : "gil-" + unnamedLocks.incrementAndGet();
-        this.scheduler = builder.scheduler != null
+        this.scheduler = new GuardedScheduler(builder.scheduler != null
                 ? builder.scheduler
-                : HandoffScheduler.switchInterval(HandoffScheduler.DEFAULT_SWITCH_INTERVAL);
+                : HandoffScheduler.switchInterval(HandoffScheduler.DEFAULT_SWITCH_INTERVAL), name);
         this.ticker = builder.ticker != null ? builder.ticker : Ticker.systemTicker();
         this.timings = builder.recordTimings ? new TimingStats(ticker) : null;
     }
@@ -338,10 +340,15 @@ public final class GlobalInterpreterLock implements Lock {
      *
      * <pre>{@code
      * Condition ready = gil.newCondition();
+     * GilThread producer = new GilThread(gil, () -> {
+     *     done = true;
+     *     ready.signalAll();          // notify_all()
+     * });
      * gil.acquire();
      * try {
+     *     producer.start();
      *     while (!done) {
-     *         ready.await();          // others run meanwhile
+     *         ready.await();          // wait(): others run meanwhile
      *     }
      * } finally {
      *     gil.release();
@@ -547,9 +554,10 @@ public final class GlobalInterpreterLock implements Lock {
      * block.
      *
      * <pre>{@code
-     * try (ExecutorService executor = Executors.newThreadPerTaskExecutor(gil.virtualThreadFactory())) {
-     *     executor.submit(() -> gil.allowThreads(() -> Thread.sleep(10)));
-     * }
+     * ThreadFactory virtual = gil.virtualThreadFactory();   // or Executors.newThreadPerTaskExecutor(virtual)
+     * Thread parked = virtual.newThread(() -> gil.allowThreads(() -> LockSupport.parkNanos(10_000_000)));
+     * parked.start();                                        // holds the lock, lets it go while parked
+     * parked.join();
      * }</pre>
      *
      * @return a thread factory
@@ -636,7 +644,9 @@ public final class GlobalInterpreterLock implements Lock {
      * A JMX registration; {@link #close()} unregisters.
      *
      * <pre>{@code
-     * try (GlobalInterpreterLock.Registration jmx = gil.registerMBean()) { ... }
+     * try (GlobalInterpreterLock.Registration jmx = gil.registerMBean()) {
+     *     runTheWorkload();   // the lock's figures are in JConsole meanwhile
+     * }
      * }</pre>
      */
     public interface Registration extends AutoCloseable {
@@ -678,12 +688,14 @@ public final class GlobalInterpreterLock implements Lock {
     }
 
     /**
-     * Returns the scheduler that decides who runs next.
+     * Returns the scheduler that decides who runs next. A scheduler that throws, or chooses a thread that is not
+     * waiting, never breaks the lock: that decision falls back to the phone booth's (the freed lock is raced for) and
+     * the failure is logged through SLF4J at ERROR, naming this lock, the scheduler and the method.
      *
-     * @return the scheduler
+     * @return the scheduler, as given to the builder
      */
     public HandoffScheduler scheduler() {
-        return scheduler;
+        return scheduler.guarded();
     }
 
     @Override
@@ -1254,7 +1266,9 @@ public final class GlobalInterpreterLock implements Lock {
      * A hold on the lock, released by {@link #close()}: for try-with-resources.
      *
      * <pre>{@code
-     * try (GlobalInterpreterLock.Held held = gil.hold()) { ... }
+     * try (GlobalInterpreterLock.Held held = gil.hold()) {
+     *     counter++;
+     * }
      * }</pre>
      */
     public interface Held extends AutoCloseable {

@@ -35,10 +35,14 @@ import java.util.Objects;
  * </table>
  *
  * <h2>Writing a scheduler</h2>
- * Implement the four methods below. The lock calls them under its internal guard, one call at a time, so a
- * scheduler needs no synchronization of its own as long as it keeps no state beyond its configuration (keep it
- * stateless: one instance may serve many locks). Callbacks must be quick, must not block, must not call back into the
- * lock and must not throw; whatever they return must be read from the {@link SchedulingContext}. The lock guarantees,
+ * Implement {@link #mayBarge}, {@link #shouldRequestDrop} and {@link #successor}; override
+ * {@link #recheckIntervalNanos} for a policy that depends on time passing while nobody acts (its default asks only on
+ * events). The lock calls them under its internal guard, one call at a time, so a scheduler needs no synchronization
+ * of its own as long as it keeps no state beyond its configuration (keep it stateless: one instance may serve many
+ * locks). Callbacks must be quick, must not block, must not call back into the lock and must not throw; whatever they
+ * return must be read from the {@link SchedulingContext}. A callback that throws anyway, or names a thread that is not
+ * waiting, does not break the lock: that one decision falls back to {@link #unfair()}'s answer and the failure is
+ * logged (see {@link GlobalInterpreterLock#scheduler()}). The lock guarantees,
  * whatever the scheduler says:
  * <ul>
  *   <li>mutual exclusion, and a free lock with nobody queued goes to the first thread that asks;</li>

@@ -234,50 +234,6 @@ class SchedulerBehaviourTest {
     }
 
     @Test
-    void aSchedulerThatChoosesAStrangerIsReported() throws Exception {
-        HandoffScheduler broken = new HandoffScheduler() {
-            @Override
-            public boolean mayBarge(WaitingThread candidate, SchedulingContext context) {
-                return false;
-            }
-
-            @Override
-            public boolean shouldRequestDrop(SchedulingContext context) {
-                return false;
-            }
-
-            @Override
-            public WaitingThread successor(HandoffReason reason, SchedulingContext context) {
-                return new WaitingThread() {
-                    @Override
-                    public Thread thread() {
-                        return Thread.currentThread();
-                    }
-
-                    @Override
-                    public long waitingSinceNanos() {
-                        return 0;
-                    }
-
-                    @Override
-                    public boolean returningFromAllowThreads() {
-                        return false;
-                    }
-                };
-            }
-        };
-        GlobalInterpreterLock gil = lock(broken);
-        gil.acquire();
-        Thread waiter = new Thread(gil::acquire, "waiter");
-        waiter.setDaemon(true);
-        waiter.start();
-        Threads.await("the waiter is queued", () -> gil.getQueueLength() == 1);
-        assertThatThrownBy(gil::release).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("not one of the queued threads");
-        assertThat(gil.isHeldByCurrentThread()).as("a failed handoff leaves the lock with its holder").isTrue();
-    }
-
-    @Test
     void badConfigurationIsRefusedWithTheValue() {
         assertThatThrownBy(() -> HandoffScheduler.switchInterval(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class).hasMessage("interval must be positive but was PT0S");

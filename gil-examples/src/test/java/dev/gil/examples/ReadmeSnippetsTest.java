@@ -15,7 +15,6 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,8 +22,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.Lock;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -41,25 +38,9 @@ class ReadmeSnippetsTest {
 
     @Test
     void everyJavaSnippetOfTheReadmeIsInThisFile() throws IOException {
-        String readme = Files.readString(README, StandardCharsets.UTF_8);
-        List<String> here = normalized(Files.readString(THIS_FILE, StandardCharsets.UTF_8));
-        Matcher block = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL).matcher(readme);
-        int snippets = 0;
-        while (block.find()) {
-            snippets++;
-            List<String> snippet = normalized(block.group(1));
-            assertThat(java.util.Collections.indexOfSubList(here, snippet))
-                    .as("README snippet #%d is not compiled and run by %s:%n%s", snippets,
-                            getClass().getSimpleName(), block.group(1))
-                    .isNotNegative();
-        }
-        assertThat(snippets).as("Java snippets in the README").isGreaterThanOrEqualTo(5);
-    }
-
-    /** Lines without indentation or blank lines, runs of spaces folded: the README is indented differently. */
-    private static List<String> normalized(String text) {
-        return text.lines().map(line -> line.strip().replaceAll("\\s+", " ")).filter(line -> !line.isEmpty())
-                .toList();
+        List<Snippets.Snippet> snippets = Snippets.markdown(README);
+        assertThat(snippets).as("Java snippets in the README").hasSizeGreaterThanOrEqualTo(5);
+        Snippets.assertEachIsIn(snippets, List.of(THIS_FILE));
     }
 
     // -- "The lock in five lines" ---------------------------------------------------------------------------------

@@ -24,15 +24,19 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One end of a {@link Pipe}: Python's {@code multiprocessing.connection.Connection}. Messages keep their boundaries;
- * objects travel as Java serialization (checked on arrival by a deserialization filter), bytes as they are.
+ * One end of a {@link Pipe}: Python's {@code multiprocessing.connection.Connection}. Messages keep their boundaries.
+ * Small values ({@code null}, {@code Boolean}, {@code Integer}, {@code Long}, {@code Double}, {@code String},
+ * {@code byte[]} and {@code Object[]} of those) travel packed, as pickle packs them; any other object by Java
+ * serialization, checked on arrival by a deserialization filter; bytes as they are.
  *
  * <pre>{@code
  * connection.send(List.of(1, 2, 3));
  * Object reply = connection.recv();
  * connection.sendBytes(data, 0, n);
  * byte[] raw = connection.recvBytes();
- * if (connection.poll(Duration.ofMillis(10))) { ... }
+ * if (connection.poll(Duration.ofSeconds(1))) {   // a message came within a second
+ *     handle(connection.recv());
+ * }
  * }</pre>
  *
  * <p>Thread-safety: one thread may send while another receives; concurrent senders (or receivers) are serialized.

@@ -64,8 +64,7 @@ import org.slf4j.LoggerFactory;
  * child started with a Java agent starts without it), a target that is a lambda capturing only connections and small
  * values sent by reference (the child then needs no Java deserialization), and such a target's static method called
  * directly. A {@link Builder#warmStart(boolean) warm start} skips the boot altogether, Python's {@code forkserver}.
- * The measurements behind each choice are in {@code docs/design/processes.md}; today's figures in
- * {@code docs/benchmarks/compare/compare.md}.
+ * The reasons behind each choice are in {@code docs/design/processes.md}, the figures in {@code docs/performance.md}.
  *
  * <p>A {@code JvmProcess} is started at most once. Thread-safe.
  */

@@ -42,7 +42,9 @@ import org.slf4j.LoggerFactory;
  * try (ProcessPool pool = ProcessPool.create(2)) {                     // with Pool(2) as pool:
  *     List<Integer> squares = pool.map(x -> x * x, List.of(1, 2, 3));  //     pool.map(square, [1, 2, 3])
  *     CompletableFuture<Long> big = pool.applyAsync(Work::count, 50_000_000L);
- *     for (int square : pool.imap(x -> x * x, hugeInput)) { ... }      //     lazy, bounded read-ahead
+ *     for (int square : pool.imap(x -> x * x, hugeInput)) {           //     lazy, bounded read-ahead
+ *         total += square;
+ *     }
  * }                                                                    // close(): finish, then stop the workers
  * }</pre>
  *

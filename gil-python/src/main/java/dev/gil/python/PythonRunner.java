@@ -41,10 +41,11 @@ import org.python.util.PythonInterpreter;
  * the agent, {@link #underLock} refuses to run, since no thread would ever hand the lock over.
  *
  * <pre>{@code
+ * Path program = SeedPrograms.extract("threads.py");   // or any .py file
  * GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(HandoffScheduler.fair()).build();
- * int exit = PythonRunner.underLock(gil).run(Path.of("race.py"));   // in a JVM started with javaagentOption()
- * int free = PythonRunner.withoutLock().run(Path.of("race.py"));
- * int child = PythonRunner.runInChildJvm(Path.of("race.py"), PythonGil.FAIR);   // from any JVM
+ * int exit = PythonRunner.underLock(gil).run(program);   // in a JVM started with javaagentOption()
+ * int free = PythonRunner.withoutLock().run(program);
+ * int child = PythonRunner.runInChildJvm(program, PythonGil.FAIR);   // from any JVM
  * }</pre>
  *
  * <p>Each run has an interpreter of its own; runs may go on in several threads at once. The program's output goes to

@@ -22,9 +22,15 @@ public final class CheckpointInserter {
 
     private CheckpointInserter() {}
 
-    /** Returns the instrumented class file, or {@code null} if it has no method with code. */
+    /**
+     * Returns the instrumented class file, or {@code null} if it has no method with code.
+     *
+     * @throws IllegalArgumentException if the class file is not whole (ASM reads what it needs and would turn a
+     *     truncated file, which the JVM refuses, into a valid class), or ASM cannot read or write it
+     */
     public static byte[] instrument(byte[] classFile) {
         ClassReader reader = new ClassReader(classFile);
+        checkWhole(classFile, reader);
         ClassWriter writer = new ClassWriter(reader, 0);
         boolean[] changed = {false};
         reader.accept(new ClassVisitor(Opcodes.ASM9, writer) {
@@ -40,6 +46,58 @@ public final class CheckpointInserter {
             }
         }, 0);
         return changed[0] ? writer.toByteArray() : null;
+    }
+
+    /** Walks the class file's structure after the constant pool: it must end exactly where the bytes do. */
+    private static void checkWhole(byte[] classFile, ClassReader reader) {
+        if (classFile.length < 10 || u4(classFile, 0) != 0xCAFEBABE) {
+            throw new IllegalArgumentException("not a class file: it does not start with 0xCAFEBABE");
+        }
+        int offset = reader.header + 6; // access flags, this class, super class
+        offset += 2 + 2 * u2(classFile, offset); // interfaces
+        for (int membersOfKind = 0; membersOfKind < 2; membersOfKind++) { // fields, then methods
+            int count = u2(classFile, offset);
+            offset += 2;
+            for (int i = 0; i < count; i++) {
+                offset = skipAttributes(classFile, offset + 6); // access flags, name, descriptor
+            }
+        }
+        offset = skipAttributes(classFile, offset);
+        if (offset != classFile.length) {
+            throw new IllegalArgumentException("the class file has " + classFile.length
+                    + " bytes but its structure ends at byte " + offset + ": it is truncated or padded");
+        }
+    }
+
+    private static int skipAttributes(byte[] classFile, int offset) {
+        int count = u2(classFile, offset);
+        offset += 2;
+        for (int i = 0; i < count; i++) {
+            long end = offset + 6L + (u4(classFile, offset + 2) & 0xFFFF_FFFFL); // name index, length, info
+            if (end > classFile.length) {
+                throw new IllegalArgumentException("truncated class file: an attribute at byte " + offset
+                        + " runs past its end (" + classFile.length + " bytes)");
+            }
+            offset = (int) end;
+        }
+        return offset;
+    }
+
+    private static int u2(byte[] classFile, int offset) {
+        checkWithin(classFile, offset, 2);
+        return ((classFile[offset] & 0xFF) << 8) | (classFile[offset + 1] & 0xFF);
+    }
+
+    private static int u4(byte[] classFile, int offset) {
+        checkWithin(classFile, offset, 4);
+        return (u2(classFile, offset) << 16) | u2(classFile, offset + 2);
+    }
+
+    private static void checkWithin(byte[] classFile, int offset, int length) {
+        if (offset < 0 || offset + length > classFile.length) {
+            throw new IllegalArgumentException("truncated class file: " + classFile.length + " bytes, byte " + offset
+                    + " needed");
+        }
     }
 
     /** Adds the polls to one method. */

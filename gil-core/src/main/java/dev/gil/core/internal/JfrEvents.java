@@ -14,7 +14,7 @@ import jdk.jfr.Timespan;
  * {@code shouldCommit()}); the fast paths emit none.
  *
  * <p>Nothing happens at all until JFR itself is running: creating the first event of a JVM loads JFR's event
- * machinery, which took 84 ms here, and some events are emitted under the lock's internal guard, where that would
+ * machinery, tens of milliseconds, and some events are emitted under the lock's internal guard, where that would
  * stall every thread. So the lock calls {@link #prepare()} outside the guard at the start of its slow paths; once JFR
  * is initialised (a recording was started), the first such call loads the event classes, and only then do the
  * emitting methods do anything.

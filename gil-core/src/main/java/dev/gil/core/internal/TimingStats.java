@@ -14,7 +14,7 @@ import org.HdrHistogram.Histogram;
  * <p>Each thread records into its own {@link ThreadTimings}, found once per acquisition: no cache line is shared
  * between threads and no atomic instruction is executed, so a handoff pays a few plain stores. The clock readings
  * come from the lock, which takes them anyway; only an uncontended acquisition and release read the clock for timings
- * alone (two readings, about 20 ns each on Linux). A {@link #snapshot()} reads the threads' distributions while they
+ * alone (two readings, each more than the uncontended acquisition itself). A {@link #snapshot()} reads the threads' distributions while they
  * record (see {@link SingleWriterHistogram}).
  *
  * <p>{@link #reset()} starts a new generation: each thread clears its own distributions at its next acquisition, and

@@ -71,11 +71,11 @@ public final class ChildMain {
 
     /**
      * Pays first-use costs before the task needs them, on a second thread while this one meets the parent, and only
-     * those this task needs: AF_UNIX sockets (their first use seeds a secure random generator, about 8 ms in a fresh
+     * those this task needs: AF_UNIX sockets (their first use seeds a secure random generator, milliseconds in a fresh
      * JVM) when the control channel is such a socket (the connection waits for it) or the task has a
      * {@code Connection}; the lambda metafactory that rebuilds a task sent {@linkplain LambdaByReference by
      * reference} when there is a socket to wait for meanwhile (with pipes the task arrives sooner than a second
-     * thread could help); Java serialization (20 ms on first use) when the task comes that way. A child told to
+     * thread could help); Java serialization (costly on first use, see {@link LambdaByReference}) when the task comes that way. A child told to
      * prepare everything (see {@link ChildLauncher#PREPARE_EVERYTHING_FLAG}) does it all on this thread before it
      * meets the parent: such a child is only ready when prepared. Any other child prepares only when it has a CPU to
      * spare, or its task would only be delayed.
@@ -101,8 +101,8 @@ public final class ChildMain {
 
     /**
      * What {@link #prepareForTask} runs. A class, not a lambda, as are {@link Goodbye} and {@link ParentWatch}: the
-     * first {@code invokedynamic} a fresh JDK 17 JVM links costs it 3-5 ms (the lambda machinery's own start-up, even
-     * for a class CDS archived), and nothing on a trivial task's way should pay that.
+     * first {@code invokedynamic} a fresh JDK 17 JVM links starts the lambda machinery itself, milliseconds even for a
+     * class CDS archived, and nothing on a trivial task's way should pay that.
      */
     private static final class Preparation implements Runnable {
         private final boolean controlSocket;
@@ -212,12 +212,12 @@ public final class ChildMain {
 
     /**
      * Exits within about {@value #PARENT_CHECK_MILLIS} ms of the parent's death, whatever killed it. It polls rather
-     * than blocking on a read of stdin: a thread blocked in a native read makes {@code System.exit} wait 300 ms for it
+     * than blocking on a read of stdin: a thread blocked in a native read makes {@code System.exit} wait for it
      * (HotSpot's VM_Exit waits for threads in native code), and that would be paid by every child. The parent is
      * named by the pid it passed, not looked up: a parent that died before the lookup would be replaced by whoever
      * adopted us. The watch waits one interval before it begins, and everything runs in its thread: the first
      * {@code ProcessHandle} costs milliseconds, and so does the SIGTERM reporter it installs first (a dynamic proxy,
-     * 9 ms in a fresh JVM), which a short task's child, gone by then, never pays. A SIGTERM that comes before the
+     * costly in a fresh JVM), which a short task's child, gone by then, never pays. A SIGTERM that comes before the
      * reporter is in place ends the JVM the default way, with status 143, which the parent that sent it reads as -15
      * all the same. A child that prepares everything ({@code atOnce}: a standby, or the child that records the class
      * data archive) sets the watch up at once, on this thread, before it meets the parent: on JDK 25 a lambda linked

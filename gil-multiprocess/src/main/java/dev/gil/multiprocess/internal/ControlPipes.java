@@ -24,8 +24,8 @@ import org.slf4j.LoggerFactory;
  * {@code mkfifo} in a fresh 0700 directory, mode 0600) from child to parent. Where {@code mkfifo} is missing, or with
  * {@code -Ddev.gil.multiprocess.control=socket}, children use a private AF_UNIX socket instead.
  *
- * <p>Why pipes: a fresh JVM's first AF_UNIX connection costs 10-15 ms before the first byte (the NIO selector
- * provider, the socket code, and the secure random generator that code seeds), a quarter of a child's cold start;
+ * <p>Why pipes: a fresh JVM's first AF_UNIX connection loads the NIO selector provider, the socket code and the
+ * secure random generator that code seeds before the first byte, a large part of a child's cold start;
  * opening a FIFO with {@code java.io} costs nothing of that. The protocol is unchanged: the child opens the FIFO and
  * says HELLO with the token it read on stdin, and the parent accepts nothing else first.
  *
@@ -55,7 +55,7 @@ final class ControlPipes {
 
     /**
      * A fresh FIFO in a private directory, or {@code null} if children should use a socket. The one made ahead of
-     * time by {@link #makeSpare()}, when there is one: {@code mkfifo} is a process of its own, 1.6 ms here.
+     * time by {@link #makeSpare()}, when there is one: {@code mkfifo} is a process of its own.
      */
     static Path create() {
         if (socketsOnly()) {

@@ -14,8 +14,8 @@ import java.util.concurrent.Callable;
  * calling that method with the captured values instead of rebuilding the lambda.
  *
  * <p>Why: rebuilding goes through the capturing class's {@code $deserializeLambda$}, which links an
- * {@code invokedynamic}, and the first one a fresh JDK 17 JVM links costs it 3-5 ms (the lambda machinery's own
- * start-up, serializable or not, archived or not): a tenth of a trivial child's start and join. A reflective call
+ * {@code invokedynamic}, and the first one a fresh JDK 17 JVM links starts the lambda machinery itself
+ * (serializable or not, archived or not): a visible part of a trivial child's start and join. A reflective call
  * costs a fresh JVM nothing comparable. The task runs as it would have: the capturing class is initialised first, as
  * {@code $deserializeLambda$} would initialise it, the method gets exactly the captured values, a
  * {@code SerializableCallable}'s result is the method's, and an exception the method throws is the task's, not

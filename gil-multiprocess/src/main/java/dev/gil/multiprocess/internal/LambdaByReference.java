@@ -20,14 +20,14 @@ import java.util.List;
  * {@code $deserializeLambda$}, exactly as {@code SerializedLambda.readResolve} does (so only a lambda that class was
  * compiled with can be made), after the same deserialization filter has accepted the classes involved.
  *
- * <p>Why: a fresh JVM's first {@code ObjectInputStream} costs about 20 ms here, most of it in the class
+ * <p>Why: a fresh JVM's first {@code ObjectInputStream} spends most of its first use in the class
  * initialisation of {@code ObjectInputFilter.Config}, which looks up the {@code System.Logger} backend and so scans
  * the class path. A child whose task is {@code Demo::doWork}, {@code () -> doWork(42, "x")} or
  * {@code () -> work(connection)} never pays it. A lambda that captures anything else (a user's object, a list) goes
  * through Java serialization as before.
  *
  * <p>A child runs a task whose implementation is a static method without rebuilding the lambda at all (see
- * {@link #decodeTask} and {@link DirectCall}): the first lambda a fresh JVM links costs it 3-5 ms.
+ * {@link #decodeTask} and {@link DirectCall}): the first lambda a fresh JVM links starts the lambda machinery itself.
  */
 public final class LambdaByReference {
     private static final String DESERIALIZE_LAMBDA = "$deserializeLambda$";

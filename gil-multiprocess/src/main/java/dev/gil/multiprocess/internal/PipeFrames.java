@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * {@link Frames} over two one-way byte streams, such as a child's stdin and a named pipe back to its parent: plain
  * blocking I/O, which a fresh JVM can do without the NIO selector provider, the AF_UNIX socket code and the secure
- * random generator it seeds (together 10-15 ms of a child's start). Same frame format and limits as
+ * random generator it seeds (together a large part of a child's start). Same frame format and limits as
  * {@link FrameChannel}: a length that is negative or over the limit closes both streams with an error instead of
  * allocating it. To interrupt a receiver, close this (or give it a stream that is interruptible itself, as a stream
  * over a {@code FileChannel} is).

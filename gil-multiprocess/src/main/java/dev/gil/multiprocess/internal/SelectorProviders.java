@@ -7,7 +7,7 @@ import java.util.List;
 /**
  * Names our NIO selector provider to a child, so that its first socket does not look for one. Without the system
  * property {@value #PROPERTY}, the JDK's first {@code SelectorProvider.provider()} asks a {@code ServiceLoader},
- * which opens every jar on the class path to find none (3-7 ms in a fresh JVM with a large class path). The child has
+ * which opens every jar on the class path to find none. The child has
  * our class path, so the search would find the provider we have; naming it is the same answer without the search.
  */
 final class SelectorProviders {
