@@ -111,9 +111,13 @@ public final class PythonRunner {
      * @param gil the lock to run under
      * @param args the program's arguments
      * @return the program's exit status
+     * @throws IllegalArgumentException if there is no readable file at {@code script} (no child is started)
      * @throws InterruptedException if interrupted while the child runs (it is killed)
      */
     public static int runInChildJvm(Path script, PythonGil gil, String... args) throws InterruptedException {
+        if (!Files.isRegularFile(script) || !Files.isReadable(script)) {
+            throw new IllegalArgumentException("no readable Python file at " + script.toAbsolutePath());
+        }
         String file = script.toAbsolutePath().toString();
         String choice = gil.option();
         String[] arguments = args.clone();
