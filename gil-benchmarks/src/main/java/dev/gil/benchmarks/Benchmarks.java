@@ -4,10 +4,14 @@ import dev.gil.benchmarks.jmh.HandoffBenchmark;
 import dev.gil.benchmarks.jmh.HolderFastPathBenchmark;
 import dev.gil.benchmarks.jmh.RefCountBenchmark;
 import dev.gil.benchmarks.jmh.UncontendedAcquireBenchmark;
-import dev.gil.core.GlobalInterpreterLock;
+import dev.gil.examples.Convoy;
+import dev.gil.examples.CpuBoundExample;
+import dev.gil.examples.IoBoundExample;
+import dev.gil.examples.RaceConditionExample;
 import dev.gil.core.HandoffScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -99,7 +103,7 @@ public final class Benchmarks {
 
     static void core(Report report, boolean quick, PythonPeer peer) throws Exception {
         int reps = quick ? 1 : 5;
-        long cpuUnits = quick ? 20_000 : 300_000;
+        long cpuUnits = quick ? 10_000 : 150_000; // Work units, about a microsecond each
         Duration convoyDuration = quick ? Duration.ofMillis(200) : Duration.ofSeconds(1);
         int convoyReps = quick ? 1 : 3;
         int pingPongRounds = quick ? 2_000 : 20_000;
@@ -177,10 +181,10 @@ public final class Benchmarks {
             progress("CPU-bound, 2 threads vs 1: " + entry.getKey());
             Samples speed = new Samples(reps);
             Samples single = new Samples(reps);
-            CpuThroughput.twoThreadsSeconds(entry.getValue(), cpuUnits / 4); // warm-up, not counted
+            CpuBoundExample.secondsOnGilThreads(entry.getValue(), 2, cpuUnits / 4); // warm-up, not counted
             for (int r = 0; r < reps; r++) {
-                double one = CpuThroughput.oneThreadSeconds(entry.getValue(), cpuUnits);
-                double two = CpuThroughput.twoThreadsSeconds(entry.getValue(), cpuUnits);
+                double one = CpuBoundExample.secondsOnGilThreads(entry.getValue(), 1, cpuUnits);
+                double two = CpuBoundExample.secondsOnGilThreads(entry.getValue(), 2, cpuUnits);
                 single.add(one);
                 speed.add(one / two);
                 cpython.runOnce(reps, "cpu", "--n", quick ? "2000000" : "20000000");
@@ -327,34 +331,42 @@ public final class Benchmarks {
         Samples io = new Samples(reps);
         int racers = 4;
         int increments = quick ? 100_000 : 1_000_000;
-        Samples lostPlain = new Samples(reps);
-        Samples lostGil = new Samples(reps);
-        Samples nanosGil = new Samples(reps);
-        Samples nanosPlain = new Samples(reps);
-        SeedScenarios.race(racers, increments / 10, GlobalInterpreterLock.create()); // warm-up, not counted
-        SeedScenarios.race(racers, increments / 10, null);
+        int ways = 4; // no lock; the GIL; the GIL with a switch point inside; the GIL and a mutex
+        List<Samples> lost = new ArrayList<>();
+        List<Samples> nanos = new ArrayList<>();
+        for (int way = 0; way < ways; way++) {
+            lost.add(new Samples(reps));
+            nanos.add(new Samples(reps));
+        }
+        List<RaceConditionExample.Row> names = RaceConditionExample.measure(racers, increments / 10); // warm-up
         for (int r = 0; r < reps; r++) {
-            io.add(SeedScenarios.ioSpeedup(threads, 4, Duration.ofMillis(50)));
+            io.add(IoBoundExample.measure(threads, 4, 50).speedup());
             cpython.runOnce(reps, "io");
-            SeedScenarios.Race plain = SeedScenarios.race(racers, increments, null);
-            SeedScenarios.Race underGil = SeedScenarios.race(racers, increments, GlobalInterpreterLock.create());
-            lostPlain.add(plain.lost());
-            nanosPlain.add(plain.nanosPerIncrement());
-            lostGil.add(underGil.lost());
-            nanosGil.add(underGil.nanosPerIncrement());
+            List<RaceConditionExample.Row> rows = RaceConditionExample.measure(racers, increments);
+            for (int way = 0; way < ways; way++) {
+                lost.get(way).add(rows.get(way).lost());
+                nanos.get(way).add(rows.get(way).nanosPerIncrement());
+            }
             cpython.runOnce(reps, "race");
         }
         double cpythonIo = cpython.median("io.speedup.threads_8");
         report.row("I/O-bound: 8 GilThreads × 4 sleeps of 50 ms in allowThreads / one after another", "× speed", io,
                 cpythonIo, "ideal 8", io.median() / cpythonIo, "reported", null);
-        report.row("race: 4 plain threads × " + Report.format(increments) + " read-then-write increments", "lost",
-                lostPlain, cpython.median("race.global_unlocked.lost_updates"),
-                Report.format(nanosPlain.median()) + " ns/increment", Double.NaN, "reported", null);
-        double cpythonNanos = cpython.median("race.global_unlocked.ns_per_increment");
-        report.row("race: the same in 4 GilThreads, checkpoint() after each", "lost", lostGil,
-                cpython.median("race.global_unlocked.lost_updates"), Report.format(nanosGil.median())
-                        + " ns/increment (CPython " + Report.format(cpythonNanos) + ")",
-                nanosGil.median() / cpythonNanos, "0 lost", lostGil.max() == 0);
+        // The CPython variant of each way, and whether the way must lose nothing.
+        String[] peerVariant = {null, "global_unlocked", "global_call_unlocked", "global_call_locked"};
+        for (int way = 0; way < ways; way++) {
+            String variant = peerVariant[way];
+            double cpythonLost = variant == null ? Double.NaN : cpython.median("race." + variant + ".lost_updates");
+            double cpythonNanos = variant == null ? Double.NaN
+                    : cpython.median("race." + variant + ".ns_per_increment");
+            double ours = nanos.get(way).median();
+            boolean mustLoseNothing = way == 1 || way == 3;
+            report.row("race: " + racers + " threads, " + names.get(way).name(), "lost", lost.get(way), cpythonLost,
+                    Report.format(ours) + " ns/increment" + (variant == null ? ""
+                            : " (CPython " + Report.format(cpythonNanos) + ")"),
+                    ours / cpythonNanos, mustLoseNothing ? "0 lost" : "reported",
+                    mustLoseNothing ? lost.get(way).max() == 0 : null);
+        }
 
         progress("reference counts: ns per retain()+release() pair in every mode (JMH, short iterations)");
         Map<String, Samples> refCounts = JmhRows.run(RefCountBenchmark.class.getName() + ".oneThread", quick);

@@ -1,14 +1,14 @@
 package dev.gil.examples;
 
-import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The convoy effect (Beazley): an I/O thread that answers requests, blocking in {@code allowThreads} between them, next
- * to one CPU-bound thread. Under CPython's switch interval the I/O thread must wait an interval to get the lock back
+ * to one CPU-bound thread ({@link Convoy}, the same run {@code gil-benchmarks compare} measures). Under CPython's switch interval the I/O thread must wait an interval to get the lock back
  * after each request; with {@code ioPriority()} or {@code fair()} it gets it at the CPU thread's next checkpoint.
  *
  * <pre>{@code
@@ -33,38 +33,27 @@ public final class ConvoyExample {
      *
      * @param duration how long each runs
      * @return one row per scheduler
+     * @throws IOException if the echo socket fails
      * @throws InterruptedException if interrupted
      */
-    public static List<Row> measure(Duration duration) throws InterruptedException {
+    public static List<Row> measure(Duration duration) throws IOException, InterruptedException {
         List<Row> rows = new ArrayList<>();
         for (HandoffScheduler scheduler : List.of(HandoffScheduler.switchInterval(Duration.ofMillis(5)),
                 HandoffScheduler.ioPriority(), HandoffScheduler.fair())) {
-            rows.add(run(scheduler, duration));
+            Convoy.Result result = Convoy.run(scheduler, 1, duration);
+            rows.add(new Row(scheduler.toString(), (int) result.roundTrips(), result.p50Micros(), result.p99Micros()));
         }
         return rows;
-    }
-
-    private static Row run(HandoffScheduler scheduler, Duration duration) throws InterruptedException {
-        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler).name("convoy").build();
-        List<Long> roundTrips = EchoWorkload.run(gil, 1, duration, Duration.ofNanos(200_000));
-        long[] sorted = roundTrips.stream().mapToLong(Long::longValue).sorted().toArray();
-        return new Row(scheduler.toString(), sorted.length, percentile(sorted, 50) / 1e3, percentile(sorted, 99) / 1e3);
-    }
-
-    private static long percentile(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return 0;
-        }
-        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100 * sorted.length) - 1)];
     }
 
     /**
      * Runs it and prints the table.
      *
      * @param args ignored
+     * @throws IOException if the echo socket fails
      * @throws InterruptedException if interrupted
      */
-    public static void main(String[] args) throws InterruptedException {
+    public static void main(String[] args) throws IOException, InterruptedException {
         print(measure(Duration.ofMillis(1000)));
     }
 

@@ -56,13 +56,25 @@ public final class RaceConditionExample {
     }
 
     /**
-     * One way of incrementing, and how many increments it lost.
+     * One way of incrementing, how many increments it lost, and what an increment cost.
      *
      * @param name the way
      * @param expected increments made
      * @param actual the counter's final value
+     * @param nanosPerIncrement wall time over increments made, all threads together
      */
-    public record Row(String name, long expected, long actual) {
+    public record Row(String name, long expected, long actual, double nanosPerIncrement) {
+        /**
+         * A row with no timing.
+         *
+         * @param name the way
+         * @param expected increments made
+         * @param actual the counter's final value
+         */
+        public Row(String name, long expected, long actual) {
+            this(name, expected, actual, Double.NaN);
+        }
+
         /**
          * Returns how many increments were lost.
          *
@@ -84,30 +96,30 @@ public final class RaceConditionExample {
     public static List<Row> measure(int threads, int perThread) throws InterruptedException {
         List<Row> rows = new ArrayList<>();
         long expected = (long) threads * perThread;
-        rows.add(new Row("Java threads, no lock", expected, run(threads, null, () -> {
+        rows.add(run("Java threads, no lock", expected, threads, null, () -> {
             for (int i = 0; i < perThread; i++) {
                 write(read() + 1);
             }
-        })));
+        }));
         // A switch every 100 us (CPython's sys.setswitchinterval(0.0001)): our loop runs about 100 times faster than
         // CPython's, so at 5 ms a whole run could fit in one interval and never switch at all.
         GlobalInterpreterLock gil = GlobalInterpreterLock.builder().name("interpreter")
                 .scheduler(HandoffScheduler.switchInterval(Duration.ofNanos(100_000))).build();
-        rows.add(new Row("GIL, c = c + 1", expected, run(threads, gil, () -> {
+        rows.add(run("GIL, c = c + 1", expected, threads, gil, () -> {
             for (int i = 0; i < perThread; i++) {
                 write(read() + 1);
                 gil.checkpoint(); // between statements, like CPython's backward-jump check
             }
-        })));
-        rows.add(new Row("GIL, c = c + one()", expected, run(threads, gil, () -> {
+        }));
+        rows.add(run("GIL, c = c + one()", expected, threads, gil, () -> {
             for (int i = 0; i < perThread; i++) {
                 long c = read();
                 write(c + one(gil));
             }
-        })));
+        }));
         ReentrantLock mutex = new ReentrantLock();
         int locked = perThread / 100; // a lock convoy: each increment costs a microsecond or more, as in CPython
-        rows.add(new Row("GIL + mutex, c = c + one()", (long) threads * locked, run(threads, gil, () -> {
+        rows.add(run("GIL + mutex, c = c + one()", (long) threads * locked, threads, gil, () -> {
             for (int i = 0; i < locked; i++) {
                 // Python's `with lock:`: a thread that blocks on the mutex must let the GIL go, or the holder of the
                 // mutex could never run again (a deadlock between the two locks).
@@ -119,7 +131,7 @@ public final class RaceConditionExample {
                     mutex.unlock();
                 }
             }
-        })));
+        }));
         return rows;
     }
 
@@ -129,7 +141,8 @@ public final class RaceConditionExample {
         return 1;
     }
 
-    private static long run(int threads, GlobalInterpreterLock gil, Runnable body) throws InterruptedException {
+    private static Row run(String name, long expected, int threads, GlobalInterpreterLock gil, Runnable body)
+            throws InterruptedException {
         write(0);
         List<Thread> workers = new ArrayList<>();
         // Plain threads start together, or the first could finish before the last one starts and nothing would race.
@@ -142,11 +155,12 @@ public final class RaceConditionExample {
         for (int t = 0; t < threads; t++) {
             workers.add(gil == null ? new Thread(together, "racer-" + t) : new GilThread(gil, body, "racer-" + t));
         }
+        long start = System.nanoTime();
         workers.forEach(Thread::start);
         for (Thread worker : workers) {
             worker.join();
         }
-        return read();
+        return new Row(name, expected, read(), (System.nanoTime() - start) / (double) expected);
     }
 
     /**

@@ -49,7 +49,7 @@ public final class TraceExample {
         return written;
     }
 
-    private static void run(GlobalInterpreterLock gil, long millis) throws InterruptedException {
-        EchoWorkload.run(gil, 2, Duration.ofMillis(millis), Duration.ofMillis(2));
+    private static void run(GlobalInterpreterLock gil, long millis) throws IOException, InterruptedException {
+        Convoy.run(gil, 2, Duration.ofMillis(millis));
     }
 }

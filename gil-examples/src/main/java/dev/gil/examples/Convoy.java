@@ -1,4 +1,4 @@
-package dev.gil.benchmarks;
+package dev.gil.examples;
 
 import dev.gil.core.GilThread;
 import dev.gil.core.GlobalInterpreterLock;
@@ -15,21 +15,58 @@ import java.time.Duration;
 import org.HdrHistogram.Histogram;
 
 /**
- * CPython's {@code convoy} bench, on the JVM: an echo server thread holding the lock except inside
- * {@code allowThreads} around each {@code read} and {@code write}, next to CPU-bound threads that hold the lock and
- * checkpoint every microsecond. A client thread that never takes the lock (CPython's client is a separate process
- * with its own GIL) sends 64-byte messages over an AF_UNIX socket and records each round trip.
+ * The convoy effect (Beazley), as CPython's {@code convoy} bench measures it: an echo server thread holding the lock
+ * except inside {@code allowThreads} around each {@code read} and {@code write}, next to CPU-bound threads that hold
+ * the lock and checkpoint after every {@link Work} unit. A client thread that never takes the lock (CPython's client is
+ * a separate process with its own GIL) sends 64-byte messages over an AF_UNIX socket and records each round trip.
+ * The tour ({@link ConvoyExample}) and {@code gil-benchmarks compare} both measure it here.
+ *
+ * <pre>{@code
+ * Convoy.Result result = Convoy.run(HandoffScheduler.ioPriority(), 1, Duration.ofMillis(300));
+ * }</pre>
  */
-final class Convoy {
+public final class Convoy {
     static final int MESSAGE_BYTES = 64;
 
-    /** Round-trip times of one run, in microseconds. */
-    record Result(double p50Micros, double p99Micros, double messagesPerSecond) {}
+    /**
+     * Round-trip times of one run.
+     *
+     * @param p50Micros median round trip, in microseconds
+     * @param p99Micros 99th percentile, in microseconds
+     * @param messagesPerSecond round trips per second
+     * @param roundTrips round trips in all
+     */
+    public record Result(double p50Micros, double p99Micros, double messagesPerSecond, long roundTrips) {}
 
     private Convoy() {}
 
-    static Result run(HandoffScheduler scheduler, int cpuThreads, Duration duration) throws Exception {
-        GlobalInterpreterLock gil = GlobalInterpreterLock.builder().scheduler(scheduler).name("convoy").build();
+    /**
+     * Runs the convoy on a new lock with this scheduler.
+     *
+     * @param scheduler the lock's scheduler
+     * @param cpuThreads CPU-bound threads beside the echo server (0 for the baseline)
+     * @param duration how long the client sends
+     * @return the round trips
+     * @throws IOException if the echo socket fails
+     * @throws InterruptedException if interrupted
+     */
+    public static Result run(HandoffScheduler scheduler, int cpuThreads, Duration duration)
+            throws IOException, InterruptedException {
+        return run(GlobalInterpreterLock.builder().scheduler(scheduler).name("convoy").build(), cpuThreads, duration);
+    }
+
+    /**
+     * Runs the convoy on a lock of the caller's, which may be traced.
+     *
+     * @param gil the lock the echo server and the CPU-bound threads share
+     * @param cpuThreads CPU-bound threads beside the echo server
+     * @param duration how long the client sends
+     * @return the round trips
+     * @throws IOException if the echo socket fails
+     * @throws InterruptedException if interrupted
+     */
+    public static Result run(GlobalInterpreterLock gil, int cpuThreads, Duration duration)
+            throws IOException, InterruptedException {
         Path dir = Files.createTempDirectory("gil-convoy");
         Path socket = dir.resolve("echo.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
@@ -64,7 +101,8 @@ final class Convoy {
             spinners.stop();
             client.close();
             echo.join();
-            return new Result(rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(99), roundTrips / elapsed);
+            return new Result(rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(99), roundTrips / elapsed,
+                    roundTrips);
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);
@@ -120,7 +158,7 @@ final class Convoy {
 
         private void spin() {
             while (running) {
-                CpuWork.units(gil, 1);
+                Work.countdown(gil, 1);
             }
         }
     }
