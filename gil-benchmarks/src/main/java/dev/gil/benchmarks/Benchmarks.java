@@ -12,6 +12,7 @@ import dev.gil.core.HandoffScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -54,7 +55,7 @@ public final class Benchmarks {
             "convoy RTT p50, ioPriority()",
             "uncontended acquire()+release()",
             "child JVM start+join, trivial task",
-            "Connection ping-pong RTT p50",
+            "Connection ping-pong RTT p50, new ArrayList<>(List.of(\"ping\", 12345, 1.5))",
             "pool map x*x, 20k ints, default chunksize, 2 workers");
 
     /**
@@ -270,8 +271,15 @@ public final class Benchmarks {
         Samples rttP99 = new Samples(reps);
         Samples throughput = new Samples(reps);
         Samples dd = new Samples(reps);
+        Map<String, Samples> shapes = new LinkedHashMap<>();
+        for (String shape : List.of("list", "dict", "record")) {
+            shapes.put(shape, new Samples(reps));
+        }
         for (int r = 0; r < reps; r++) {
-            double[] pipe = MultiprocessScenarios.pingPongMicros(quick ? 200 : 2000, quick ? 500 : 2000, mebibytes);
+            Map<String, Double> shapeP50 = new HashMap<>();
+            double[] pipe = MultiprocessScenarios.pingPongMicros(quick ? 200 : 2000, quick ? 500 : 2000, mebibytes,
+                    shapeP50);
+            shapeP50.forEach((shape, micros) -> shapes.get(shape).add(micros));
             rttP50.add(pipe[0]);
             rttP99.add(pipe[1]);
             throughput.add(pipe[2]);
@@ -290,6 +298,16 @@ public final class Benchmarks {
         report.row("Connection ping-pong RTT p50", "µs", rttP50, cpythonRtt, "p99 " + Report.format(rttP99.median())
                 + " µs (CPython " + Report.format(cpython.median("pipe.rtt_p99")) + ")",
                 rttP50.median() / cpythonRtt, "≤ 1.0× CPython", rttP50.median() <= cpythonRtt);
+        Map<String, String> javaShape = Map.of("list", "new ArrayList<>(List.of(\"ping\", 12345, 1.5))",
+                "dict", "HashMap {id, name, tags: ArrayList, score}", "record", "a record (Java serialization)");
+        for (Map.Entry<String, Samples> shape : shapes.entrySet()) {
+            boolean record = shape.getKey().equals("record");
+            double theirs = cpython.median("pipe.rtt_p50_" + (record ? "dict" : shape.getKey()));
+            double ratio = shape.getValue().median() / theirs;
+            report.row("Connection ping-pong RTT p50, " + javaShape.get(shape.getKey()), "µs", shape.getValue(), theirs,
+                    record ? "CPython's column: its dict" : "CPython " + shape.getKey(), ratio,
+                    record ? "reported" : "≤ 1.0× CPython", record ? null : ratio <= 1.0);
+        }
         double cpythonBytes = cpython.median("pipe.send_bytes_1MiB");
         report.row("sendBytes 1 MiB messages", "MiB/s", throughput, cpythonBytes,
                 "dd|dd " + Report.format(dd.median()) + " MiB/s (" + Report.format(throughput.median() / dd.median())

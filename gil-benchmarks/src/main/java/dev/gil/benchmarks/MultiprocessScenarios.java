@@ -7,8 +7,14 @@ import dev.gil.multiprocess.internal.ChildCollector;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.Serializable;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -19,6 +25,25 @@ import org.HdrHistogram.Histogram;
 final class MultiprocessScenarios {
     /** CPython's ping-pong message: {@code ('ping', 12345, 1.5)}. */
     private static final Object[] PING = {"ping", 12345, 1.5};
+
+    /** An application's own message type, which travels by Java serialization. */
+    record Ping(String name, int id, double score, List<String> tags) implements Serializable {}
+
+    /**
+     * What a Java program sends instead, as the peer's shapes: an {@code ArrayList}, a {@code HashMap} (CPython's
+     * list and dict) and a record. Built fresh for each message, as a program would.
+     */
+    static final Map<String, Supplier<Object>> SHAPES = Map.of(
+            "list", () -> new ArrayList<>(List.of("ping", 12345, 1.5)),
+            "dict", () -> {
+                Map<String, Object> dict = new HashMap<>();
+                dict.put("id", 12345);
+                dict.put("name", "ping");
+                dict.put("tags", new ArrayList<>(List.of("a", "b")));
+                dict.put("score", 1.5);
+                return dict;
+            },
+            "record", () -> new Ping("ping", 12345, 1.5, new ArrayList<>(List.of("a", "b"))));
 
     private MultiprocessScenarios() {}
 
@@ -69,21 +94,21 @@ final class MultiprocessScenarios {
         return (System.nanoTime() - start) / 1e6;
     }
 
-    /** The p50 round trip of {@code send(PING)} and {@code recv()} with a child, in microseconds. */
-    static double[] pingPongMicros(int warmUp, int rounds, int mebibytes) throws Exception {
+    /**
+     * The p50 and p99 round trip of {@code send(PING)} and {@code recv()} with a child, in microseconds, and the
+     * 1 MiB throughput; each of {@link #SHAPES}' p50 goes into {@code shapeP50Micros}.
+     */
+    static double[] pingPongMicros(int warmUp, int rounds, int mebibytes, Map<String, Double> shapeP50Micros)
+            throws Exception {
         Pipe pipe = Pipe.open();
         Connection childEnd = pipe.right();
         Connection parent = pipe.left();
         JvmProcess child = new JvmProcess(() -> objectEcho(childEnd));
         child.start();
-        Histogram rtt = new Histogram(3);
-        for (int i = 0; i < warmUp + rounds; i++) {
-            long sent = System.nanoTime();
-            parent.send(PING);
-            parent.recv();
-            if (i >= warmUp) {
-                rtt.recordValue((System.nanoTime() - sent) / 1_000);
-            }
+        Histogram rtt = roundTrips(parent, () -> PING, warmUp, rounds);
+        for (String shape : List.of("list", "dict", "record")) {
+            shapeP50Micros.put(shape, (double) roundTrips(parent, SHAPES.get(shape), warmUp, rounds)
+                    .getValueAtPercentile(50));
         }
         parent.send("bulk");
         byte[] mebibyte = new byte[1 << 20];
@@ -104,6 +129,21 @@ final class MultiprocessScenarios {
         child.join();
         child.close();
         return new double[] {rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(99), mebibytes / seconds};
+    }
+
+    private static Histogram roundTrips(Connection parent, Supplier<Object> message, int warmUp, int rounds)
+            throws IOException {
+        Histogram rtt = new Histogram(3);
+        for (int i = 0; i < warmUp + rounds; i++) {
+            Object sending = message.get();
+            long sent = System.nanoTime();
+            parent.send(sending);
+            parent.recv();
+            if (i >= warmUp) {
+                rtt.recordValue((System.nanoTime() - sent) / 1_000);
+            }
+        }
+        return rtt;
     }
 
     /** Echoes objects until told "bulk"; then acknowledges the warm-up messages, and the counted ones, at once. */

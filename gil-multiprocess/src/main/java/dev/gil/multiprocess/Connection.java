@@ -25,9 +25,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One end of a {@link Pipe}: Python's {@code multiprocessing.connection.Connection}. Messages keep their boundaries.
- * Small values ({@code null}, {@code Boolean}, {@code Integer}, {@code Long}, {@code Double}, {@code String},
- * {@code byte[]} and {@code Object[]} of those) travel packed, as pickle packs them; any other object by Java
- * serialization, checked on arrival by a deserialization filter; bytes as they are.
+ * Ordinary values travel packed, as pickle packs them: {@code null}, boxed primitives, {@code String},
+ * {@code byte[]}, and {@code Object[]}, {@code ArrayList}, {@code HashMap}, {@code LinkedHashMap}, {@code HashSet},
+ * {@code LinkedHashSet} and {@code List.of}/{@code Set.of}/{@code Map.of} collections of them, arriving as equal
+ * values of the same classes. Any other object (a record, an application's class, a graph that shares or cycles
+ * through a collection) travels by Java serialization, checked on arrival by a deserialization filter; bytes as they
+ * are.
  *
  * <pre>{@code
  * connection.send(List.of(1, 2, 3));

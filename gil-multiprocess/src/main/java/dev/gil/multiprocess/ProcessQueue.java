@@ -1,10 +1,10 @@
 package dev.gil.multiprocess;
 
 import dev.gil.multiprocess.internal.FrameChannel;
+import dev.gil.multiprocess.internal.ObjectCodec;
 import dev.gil.multiprocess.internal.PrivateSockets;
 import dev.gil.multiprocess.internal.QueueServer;
 import dev.gil.multiprocess.internal.QueueStore;
-import dev.gil.multiprocess.internal.SerialCodec;
 import dev.gil.multiprocess.internal.Timeouts;
 import java.io.Closeable;
 import java.io.IOException;
@@ -29,8 +29,9 @@ import java.util.concurrent.TimeoutException;
 /**
  * A FIFO queue shared by this process and any child JVMs it is handed to: Python's {@code multiprocessing.Queue}.
  * The process that creates it keeps the items; a queue captured by a {@link JvmProcess} target, a pool task, or sent
- * over a {@link Connection} arrives in the other process connected to it. Items travel as Java serialization (filtered
- * on arrival) and arrive as copies; {@code null} is not an item.
+ * over a {@link Connection} arrives in the other process connected to it. Items travel as a {@link Connection}'s
+ * messages do (ordinary values packed, other objects by Java serialization, filtered on arrival) and arrive as
+ * copies; {@code null} is not an item.
  *
  * <pre>{@code
  * ProcessQueue<String> queue = ProcessQueue.create(100);         // q = Queue(maxsize=100)
@@ -289,7 +290,7 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
     private byte[] serialize(T item) {
         Objects.requireNonNull(item, "item");
         try {
-            return SerialCodec.serialize(item);
+            return ObjectCodec.encode(item);
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("an item of type " + item.getClass().getName() + " cannot be put on a "
                     + "process queue: it is or refers to something that is not serializable: " + e.getMessage(), e);
@@ -299,7 +300,7 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
     @SuppressWarnings("unchecked")
     private T deserialize(byte[] bytes) {
         try {
-            return (T) SerialCodec.deserialize(bytes);
+            return (T) ObjectCodec.decode(bytes);
         } catch (IOException | ClassNotFoundException e) {
             throw new IllegalStateException("an item taken from the queue could not be read here (it is consumed): "
                     + e, e);

@@ -24,7 +24,7 @@ public final class MemberWatch {
         for (JvmProcess member : members) {
             ProcessHandle.of(member.pid()).map(ProcessHandle::onExit)
                     .orElseGet(() -> CompletableFuture.completedFuture(null))
-                    .thenRun(() -> {
+                    .thenRunAsync(() -> { // off the process reaper: describe() waits for the exit code
                         if (alive.decrementAndGet() == 0) {
                             allExited.accept(describe(members));
                         }

@@ -4,7 +4,7 @@ import dev.gil.core.HandoffReason;
 import dev.gil.core.HandoffScheduler;
 import dev.gil.core.SchedulingContext;
 import dev.gil.core.WaitingThread;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -25,8 +25,8 @@ public final class GuardedScheduler implements HandoffScheduler {
 
     private final HandoffScheduler scheduler;
     private final String lockName;
-    private final AtomicLong failures = new AtomicLong();
-    private volatile int methodsLogged; // bit per method: logged at ERROR once
+    /** A bit per method: set once that method's failure was logged at ERROR. */
+    private final AtomicInteger loggedAtError = new AtomicInteger();
 
     public GuardedScheduler(HandoffScheduler scheduler, String lockName) {
         this.scheduler = scheduler;
@@ -36,11 +36,6 @@ public final class GuardedScheduler implements HandoffScheduler {
     /** Returns the scheduler this one guards. */
     public HandoffScheduler guarded() {
         return scheduler;
-    }
-
-    /** Returns how many of the scheduler's decisions failed and were replaced. */
-    public long failures() {
-        return failures.get();
     }
 
     @Override
@@ -107,12 +102,8 @@ public final class GuardedScheduler implements HandoffScheduler {
     }
 
     private void failed(int method, String name, Throwable cause, String instead) {
-        failures.incrementAndGet();
         int bit = 1 << method;
-        if ((methodsLogged & bit) == 0) {
-            synchronized (this) {
-                methodsLogged |= bit;
-            }
+        if ((loggedAtError.getAndUpdate(logged -> logged | bit) & bit) == 0) {
             logger.error("Lock {}: scheduler {} failed in {}(); instead, {}. The lock keeps working, but the scheduler"
                     + " has a bug (later failures are logged at DEBUG)", lockName, scheduler, name, instead, cause);
         } else {

@@ -4,15 +4,34 @@ import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * A compact encoding for the messages processes exchange most: {@code null}, {@code Boolean}, {@code Integer},
- * {@code Long}, {@code Double}, {@code String}, {@code byte[]}, and {@code Object[]} of those (a Python tuple), nested
- * up to {@value #MAX_DEPTH} deep. Pickle has opcodes for exactly these; Java serialization writes class descriptors
- * for each: about 180 bytes for {@code {"ping", 12345, 1.5}} against 32 here, and several times the time. Anything
- * else (a subclass, a {@code String[]}, a user's class) is not encodable and goes through
- * {@link SerialCodec}. Decoding makes exactly the same types again, and only these JDK value types, so no filter is
- * needed.
+ * A compact encoding for the messages processes exchange most: {@code null}, {@code Boolean}, {@code Byte},
+ * {@code Short}, {@code Character}, {@code Integer}, {@code Long}, {@code Float}, {@code Double}, {@code String},
+ * {@code byte[]}, {@code Object[]} (a Python tuple), and {@code ArrayList}, {@code HashMap}, {@code LinkedHashMap},
+ * {@code HashSet}, {@code LinkedHashSet} and the immutable {@code List.of}, {@code Set.of} and {@code Map.of}
+ * collections of those, nested up to {@value #MAX_DEPTH} deep. Pickle has opcodes for exactly these; Java
+ * serialization writes class descriptors for each: about 180 bytes for {@code {"ping", 12345, 1.5}} against 28 here,
+ * and several times the time. Anything else (a subclass, a {@code String[]}, a record, a user's class) is not
+ * encodable and goes through {@link SerialCodec}; so does a graph in which one array or collection appears twice,
+ * since packing would turn the shared one into two (Java serialization keeps identity and cycles).
+ *
+ * <p>Decoding makes exactly the same types again, and only these JDK types, so no filter is needed. Every length is
+ * checked against the bytes that remain before anything is allocated, and nesting is bounded, so the work is
+ * proportional to the frame.
  */
 public final class SmallValues {
     static final int MAX_DEPTH = 8;
@@ -26,12 +45,30 @@ public final class SmallValues {
     private static final byte STRING = 6;
     private static final byte BYTES = 7;
     private static final byte ARRAY = 8;
+    private static final byte ARRAY_LIST = 9;
+    private static final byte IMMUTABLE_LIST = 10;
+    private static final byte HASH_MAP = 11;
+    private static final byte LINKED_HASH_MAP = 12;
+    private static final byte IMMUTABLE_MAP = 13;
+    private static final byte HASH_SET = 14;
+    private static final byte LINKED_HASH_SET = 15;
+    private static final byte IMMUTABLE_SET = 16;
+    private static final byte BYTE = 17;
+    private static final byte SHORT = 18;
+    private static final byte CHAR = 19;
+    private static final byte FLOAT = 20;
+    private static final byte LATIN1_STRING = 21;
+
+    /** The classes of {@code List.of(..)}, {@code Set.of(..)} and {@code Map.of(..)}: a small and a general one each. */
+    private static final Set<Class<?>> IMMUTABLE_LISTS = Set.of(List.of().getClass(), List.of(1).getClass());
+    private static final Set<Class<?>> IMMUTABLE_SETS = Set.of(Set.of().getClass(), Set.of(1).getClass());
+    private static final Set<Class<?>> IMMUTABLE_MAPS = Set.of(Map.of().getClass(), Map.of(1, 1).getClass());
 
     private SmallValues() {}
 
     /** The encoding of {@code value}, or {@code null} if it has a part this codec does not take. */
     public static byte[] encode(Object value) {
-        int size = size(value, 0);
+        int size = size(value, 0, new Containers());
         if (size < 0) {
             return null;
         }
@@ -55,34 +92,115 @@ public final class SmallValues {
             return value;
         } catch (BufferUnderflowException | NegativeArraySizeException | IndexOutOfBoundsException truncated) {
             throw new InvalidObjectException("a truncated or corrupted packed message of " + bytes.length + " bytes");
+        } catch (NullPointerException nullInImmutable) {
+            throw new InvalidObjectException("a packed immutable collection with a null in it");
         }
     }
 
-    /** Encoded size, or -1 if not encodable. Strings travel as UTF-16, exact for every string (lone surrogates too). */
-    private static int size(Object value, int depth) {
+    /**
+     * Encoded size, or -1 if not encodable. Strings travel a byte a char when every char is below 256, else as
+     * UTF-16: exact for every string, lone surrogates too.
+     * {@code containers} holds the arrays and collections met so far: one met twice makes the value not encodable.
+     */
+    private static int size(Object value, int depth, Containers containers) {
         if (value == null || value instanceof Boolean) {
             return 1;
         }
         Class<?> type = value.getClass();
-        if (type == Integer.class) {
+        if (type == Integer.class || type == Float.class) {
             return 5;
         } else if (type == Long.class || type == Double.class) {
             return 9;
+        } else if (type == Byte.class) {
+            return 2;
+        } else if (type == Short.class || type == Character.class) {
+            return 3;
         } else if (type == String.class) {
-            long utf16 = 2L * ((String) value).length();
-            return utf16 > Integer.MAX_VALUE / 2 ? -1 : 5 + (int) utf16;
+            String string = (String) value;
+            long bytes = isLatin1(string) ? string.length() : 2L * string.length();
+            return bytes > Integer.MAX_VALUE / 2 ? -1 : 5 + (int) bytes;
         } else if (type == byte[].class) {
             return 5 + ((byte[]) value).length;
-        } else if (type == Object[].class && depth < MAX_DEPTH) {
-            long total = 5;
-            for (Object element : (Object[]) value) {
-                int size = size(element, depth + 1);
-                if (size < 0) {
+        }
+        byte tag = tag(type);
+        if (depth >= MAX_DEPTH || tag < 0 || !containers.addNew(value)) {
+            return -1;
+        }
+        // List.of and its kin refuse null, but Stream.toList() makes the same class with nulls in it.
+        boolean nullFree = tag == IMMUTABLE_LIST || tag == IMMUTABLE_SET || tag == IMMUTABLE_MAP;
+        long total = 5;
+        if (value instanceof Map<?, ?> map) {
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                int keySize = elementSize(entry.getKey(), nullFree, depth, containers);
+                int valueSize = elementSize(entry.getValue(), nullFree, depth, containers);
+                if (keySize < 0 || valueSize < 0) {
                     return -1;
                 }
-                total += size;
+                total += keySize + valueSize;
             }
-            return total > Integer.MAX_VALUE / 2 ? -1 : (int) total;
+        } else {
+            for (Object element : value instanceof Object[] array ? Arrays.asList(array) : (Collection<?>) value) {
+                int elementSize = elementSize(element, nullFree, depth, containers);
+                if (elementSize < 0) {
+                    return -1;
+                }
+                total += elementSize;
+            }
+        }
+        return total > Integer.MAX_VALUE / 2 ? -1 : (int) total;
+    }
+
+    private static int elementSize(Object element, boolean nullFree, int depth, Containers containers) {
+        return element == null && nullFree ? -1 : size(element, depth + 1, containers);
+    }
+
+    /** The arrays and collections met while sizing one value, by identity: a few in an array, many in a map. */
+    private static final class Containers {
+        private final Object[] few = new Object[8];
+        private int count;
+        private IdentityHashMap<Object, Boolean> many;
+
+        /** Adds a container; {@code false} if it was met before. */
+        boolean addNew(Object container) {
+            if (many == null) {
+                for (int i = 0; i < count; i++) {
+                    if (few[i] == container) {
+                        return false;
+                    }
+                }
+                if (count < few.length) {
+                    few[count++] = container;
+                    return true;
+                }
+                many = new IdentityHashMap<>();
+                for (Object met : few) {
+                    many.put(met, Boolean.TRUE);
+                }
+            }
+            return many.put(container, Boolean.TRUE) == null;
+        }
+    }
+
+    /** The tag of a container type, or -1. */
+    private static byte tag(Class<?> type) {
+        if (type == Object[].class) {
+            return ARRAY;
+        } else if (type == ArrayList.class) {
+            return ARRAY_LIST;
+        } else if (type == HashMap.class) {
+            return HASH_MAP;
+        } else if (type == LinkedHashMap.class) {
+            return LINKED_HASH_MAP;
+        } else if (type == HashSet.class) {
+            return HASH_SET;
+        } else if (type == LinkedHashSet.class) {
+            return LINKED_HASH_SET;
+        } else if (IMMUTABLE_LISTS.contains(type)) {
+            return IMMUTABLE_LIST;
+        } else if (IMMUTABLE_SETS.contains(type)) {
+            return IMMUTABLE_SET;
+        } else if (IMMUTABLE_MAPS.contains(type)) {
+            return IMMUTABLE_MAP;
         }
         return -1;
     }
@@ -99,17 +217,38 @@ public final class SmallValues {
         } else if (value instanceof Double number) {
             out.put(DOUBLE).putDouble(number);
         } else if (value instanceof String string) {
-            out.put(STRING).putInt(string.length());
-            for (int i = 0; i < string.length(); i++) {
-                out.putChar(string.charAt(i));
+            if (isLatin1(string)) {
+                out.put(LATIN1_STRING).putInt(string.length()).put(string.getBytes(StandardCharsets.ISO_8859_1));
+            } else {
+                out.put(STRING).putInt(string.length());
+                for (int i = 0; i < string.length(); i++) {
+                    out.putChar(string.charAt(i));
+                }
             }
         } else if (value instanceof byte[] bytes) {
             out.put(BYTES).putInt(bytes.length).put(bytes);
+        } else if (value instanceof Byte number) {
+            out.put(BYTE).put(number);
+        } else if (value instanceof Short number) {
+            out.put(SHORT).putShort(number);
+        } else if (value instanceof Character character) {
+            out.put(CHAR).putChar(character);
+        } else if (value instanceof Float number) {
+            out.put(FLOAT).putFloat(number);
         } else {
-            Object[] array = (Object[]) value;
-            out.put(ARRAY).putInt(array.length);
-            for (Object element : array) {
-                write(element, out);
+            out.put(tag(value.getClass()));
+            if (value instanceof Map<?, ?> map) {
+                out.putInt(map.size());
+                for (Map.Entry<?, ?> entry : map.entrySet()) {
+                    write(entry.getKey(), out);
+                    write(entry.getValue(), out);
+                }
+            } else {
+                Collection<?> elements = value instanceof Object[] array ? Arrays.asList(array) : (Collection<?>) value;
+                out.putInt(elements.size());
+                for (Object element : elements) {
+                    write(element, out);
+                }
             }
         }
     }
@@ -131,25 +270,97 @@ public final class SmallValues {
                 return in.getDouble();
             case STRING:
                 return string(in);
+            case LATIN1_STRING:
+                return latin1String(in);
             case BYTES:
                 return bytes(in);
+            case BYTE:
+                return in.get();
+            case SHORT:
+                return in.getShort();
+            case CHAR:
+                return in.getChar();
+            case FLOAT:
+                return in.getFloat();
             case ARRAY:
-                if (depth >= MAX_DEPTH) {
-                    throw new InvalidObjectException("a packed message nested deeper than " + MAX_DEPTH);
-                }
-                int length = in.getInt();
-                if (length < 0 || length > in.remaining()) { // each element takes at least a byte
-                    throw new InvalidObjectException("a packed array of " + length + " elements in "
-                            + in.remaining() + " bytes");
-                }
-                Object[] array = new Object[length];
-                for (int i = 0; i < length; i++) {
-                    array[i] = read(in, depth + 1);
-                }
-                return array;
+                return elements(in, depth, 1, "array");
+            case ARRAY_LIST:
+                return new ArrayList<>(Arrays.asList(elements(in, depth, 1, "list")));
+            case IMMUTABLE_LIST:
+                return List.of(elements(in, depth, 1, "list"));
+            case HASH_SET:
+                return fill(new HashSet<>(), elements(in, depth, 1, "set"));
+            case LINKED_HASH_SET:
+                return fill(new LinkedHashSet<>(), elements(in, depth, 1, "set"));
+            case IMMUTABLE_SET:
+                return Set.copyOf(fill(new LinkedHashSet<>(), elements(in, depth, 1, "set")));
+            case HASH_MAP:
+                return fill(new HashMap<>(), elements(in, depth, 2, "map"));
+            case LINKED_HASH_MAP:
+                return fill(new LinkedHashMap<>(), elements(in, depth, 2, "map"));
+            case IMMUTABLE_MAP:
+                return Map.copyOf(fill(new LinkedHashMap<>(), elements(in, depth, 2, "map")));
             default:
                 throw new InvalidObjectException("unknown tag " + tag + " in a packed message");
         }
+    }
+
+    /** A container's elements: {@code perEntry} values for each of the count that comes first. */
+    private static Object[] elements(ByteBuffer in, int depth, int perEntry, String what) throws IOException {
+        if (depth >= MAX_DEPTH) {
+            throw new InvalidObjectException("a packed message nested deeper than " + MAX_DEPTH);
+        }
+        int count = in.getInt();
+        if (count < 0 || (long) count * perEntry > in.remaining()) { // each value takes at least a byte
+            throw new InvalidObjectException("a packed " + what + " of " + count + " entries in " + in.remaining()
+                    + " bytes");
+        }
+        Object[] values = new Object[count * perEntry];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = read(in, depth + 1);
+        }
+        return values;
+    }
+
+    private static <C extends Collection<Object>> C fill(C set, Object[] elements) throws InvalidObjectException {
+        Collections.addAll(set, elements);
+        if (set.size() != elements.length) {
+            throw new InvalidObjectException("a packed set with duplicate elements");
+        }
+        return set;
+    }
+
+    private static <M extends Map<Object, Object>> M fill(M map, Object[] alternating) throws InvalidObjectException {
+        for (int i = 0; i < alternating.length; i += 2) {
+            map.put(alternating[i], alternating[i + 1]);
+        }
+        if (map.size() != alternating.length / 2) {
+            throw new InvalidObjectException("a packed map with duplicate keys");
+        }
+        return map;
+    }
+
+    /**
+     * Whether every char is below 256: then the string travels a byte a char, which the JDK copies in and out of its
+     * compact strings without a loop of its own (most strings programs exchange are such).
+     */
+    private static boolean isLatin1(String string) {
+        for (int i = 0; i < string.length(); i++) {
+            if (string.charAt(i) > 0xFF) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String latin1String(ByteBuffer in) throws InvalidObjectException {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) {
+            throw new InvalidObjectException("a packed string of " + length + " chars in " + in.remaining() + " bytes");
+        }
+        String string = new String(in.array(), in.arrayOffset() + in.position(), length, StandardCharsets.ISO_8859_1);
+        in.position(in.position() + length);
+        return string;
     }
 
     private static String string(ByteBuffer in) throws InvalidObjectException {
