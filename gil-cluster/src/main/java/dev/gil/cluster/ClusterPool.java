@@ -221,7 +221,7 @@ public final class ClusterPool implements TaskPool {
     @Override
     public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
             int chunksize) {
-        return lazily(start(fn, Objects.requireNonNull(items, "items"), chunksize, true, readAhead()));
+        return tracked(start(fn, Objects.requireNonNull(items, "items"), chunksize, true, readAhead()));
     }
 
     @Override
@@ -233,10 +233,11 @@ public final class ClusterPool implements TaskPool {
     @Override
     public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
             Iterable<? extends T> items, int chunksize) {
-        return lazily(start(fn, Objects.requireNonNull(items, "items"), chunksize, false, readAhead()));
+        return tracked(start(fn, Objects.requireNonNull(items, "items"), chunksize, false, readAhead()));
     }
 
-    private <R> ChunkResults<R> lazily(ChunkResults<R> results) {
+    /** Keeps an {@code imap}'s iterator where {@link #close()} finds it if its loop is abandoned. */
+    private <R> ChunkResults<R> tracked(ChunkResults<R> results) {
         iterators.add(results);
         return results;
     }
@@ -302,6 +303,10 @@ public final class ClusterPool implements TaskPool {
     private void attempt(ChunkTask task, int attempt, CompletableFuture<Object[]> result) {
         if (result.isDone()) {
             return; // cancelled
+        }
+        if (broken != null) { // a map still reading its input: no member is left to run what it submits
+            result.completeExceptionally(new TaskFailedException(broken + ", so the task cannot run", null));
+            return;
         }
         try {
             executor.submit(task, new ExecutionCallback<Object[]>() {

@@ -29,7 +29,9 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -345,11 +347,13 @@ class LockSnippetsTest {
 
     static final class Parser {
         static final AtomicInteger parsed = new AtomicInteger();
+        static final CountDownLatch done = new CountDownLatch(1);
 
         static void parseEverything() {
             for (int i = 0; i < 1_000; i++) {
                 parsed.incrementAndGet();
             }
+            done.countDown();
         }
     }
 
@@ -358,10 +362,7 @@ class LockSnippetsTest {
         // java "-javaagent:gil-agent.jar=include=com.example.*;exclude=com.example.generated.*" -cp ... Main
         GlobalInterpreterLock gil = GlobalInterpreterLock.create();
         new GilThread(gil, Parser::parseEverything).start();  // no checkpoint() in the parser: it still takes turns
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while (Parser.parsed.get() < 1_000 && System.nanoTime() < deadline) {
-            Thread.onSpinWait();
-        }
+        assertThat(Parser.done.await(60, TimeUnit.SECONDS)).as("the GilThread ran its target").isTrue();
         assertThat(Parser.parsed).hasValue(1_000);
     }
 

@@ -2,6 +2,7 @@ package dev.gil.multiprocess.internal;
 
 import java.io.IOException;
 import java.io.InvalidObjectException;
+import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Collections;
+import java.util.ConcurrentModificationException;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
@@ -73,7 +75,16 @@ public final class SmallValues {
             return null;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
-        write(value, out);
+        try {
+            write(value, out);
+        } catch (BufferOverflowException | ConcurrentModificationException changing) {
+            throw new ConcurrentModificationException("a message changed while it was being encoded: another thread"
+                    + " modified a collection or array in it", changing);
+        }
+        if (out.hasRemaining()) {
+            throw new ConcurrentModificationException("a message changed while it was being encoded: another thread"
+                    + " modified a collection or array in it");
+        }
         return out.array();
     }
 
