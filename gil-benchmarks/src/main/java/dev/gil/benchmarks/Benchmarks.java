@@ -17,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import picocli.CommandLine;
 
 /**
  * The benchmarks' command line.
@@ -42,10 +41,7 @@ public final class Benchmarks {
      * @param args the command line
      */
     public static void main(String[] args) {
-        CommandLine cli = BenchmarksCommand.commandLine();
-        // JMH takes options picocli does not know: everything after "jmh" is JMH's.
-        cli.getSubcommands().get("jmh").setUnmatchedOptionsArePositionalParams(true);
-        System.exit(cli.execute(args));
+        System.exit(BenchmarksCommand.commandLine().execute(args));
     }
 
     /** The rows the README shows, in its order; {@code compare} writes them as the page's first table. */

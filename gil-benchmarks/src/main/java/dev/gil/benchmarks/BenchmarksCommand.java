@@ -15,16 +15,31 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "gil-benchmarks", mixinStandardHelpOptions = true, version = "gil4j benchmarks 0.1.0",
         description = "gil4j measured against CPython and the JDK, every ratio against a baseline of the same run.",
-        subcommands = {BenchmarksCommand.Compare.class, BenchmarksCommand.Core.class,
-            BenchmarksCommand.Multiprocess.class, BenchmarksCommand.Pool.class, BenchmarksCommand.Seed.class,
-            BenchmarksCommand.Agent.class, BenchmarksCommand.Cluster.class, BenchmarksCommand.Jmh.class})
+        subcommands = BenchmarksCommand.Compare.class)
 final class BenchmarksCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    /** Returns the command line. */
+    /** Returns the command line: {@code compare}, then one subcommand per part, then {@code jmh}. */
     static CommandLine commandLine() {
-        return new CommandLine(new BenchmarksCommand());
+        CommandLine cli = new CommandLine(new BenchmarksCommand());
+        part(cli, "core", "gil-core beside CPython: hot paths, handoffs, CPU threads, the convoy.", Benchmarks::core);
+        part(cli, "multiprocess", "Child JVMs beside CPython's spawn and fork: start-up, round trips of each message"
+                + " shape, 1 MiB messages.", Benchmarks::multiprocess);
+        part(cli, "pool", "ProcessPool beside CPython's Pool(2).", Benchmarks::pool);
+        part(cli, "seed", "The seed's claims: I/O threads, the increment race, reference counts.", Benchmarks::seed);
+        part(cli, "agent", "The gil4j agent: its poll's cost and a waiter's latency, in JVMs started with it.",
+                (report, quick, peer) -> Benchmarks.agent(report, quick));
+        part(cli, "cluster", "ClusterPool on 2 local member JVMs beside ProcessPool(2).",
+                (report, quick, peer) -> Benchmarks.cluster(report, quick));
+        cli.addSubcommand("jmh", new CommandLine(new Jmh()).setUnmatchedOptionsArePositionalParams(true));
+        return cli;
+    }
+
+    private static void part(CommandLine cli, String name, String description, Benchmarks.Section section) {
+        CommandLine part = new CommandLine(new Part(section));
+        part.getCommandSpec().usageMessage().description(description);
+        cli.addSubcommand(name, part);
     }
 
     @Override
@@ -48,12 +63,17 @@ final class BenchmarksCommand implements Callable<Integer> {
     }
 
     /** One part of the comparison on its own: its table, with the machine it ran on. */
-    abstract static class Part extends PartOptions implements Callable<Integer> {
-        abstract Benchmarks.Section section();
+    @Command(mixinStandardHelpOptions = true)
+    static final class Part extends PartOptions implements Callable<Integer> {
+        private final Benchmarks.Section section;
+
+        Part(Benchmarks.Section section) {
+            this.section = section;
+        }
 
         @Override
         public Integer call() throws Exception {
-            System.out.print(Benchmarks.section(quick, pythonPeer(), section()));
+            System.out.print(Benchmarks.section(quick, pythonPeer(), section));
             return 0;
         }
     }
@@ -76,59 +96,6 @@ final class BenchmarksCommand implements Callable<Integer> {
             String command = String.join(" ", spec.commandLine().getParseResult().originalArgs());
             System.out.print(Benchmarks.compare(quick, pythonPeer(), out, command));
             return 0;
-        }
-    }
-
-    @Command(name = "core", mixinStandardHelpOptions = true,
-            description = "gil-core beside CPython: hot paths, handoffs, CPU threads, the convoy.")
-    static final class Core extends Part {
-        @Override
-        Benchmarks.Section section() {
-            return Benchmarks::core;
-        }
-    }
-
-    @Command(name = "multiprocess", mixinStandardHelpOptions = true,
-            description = "Child JVMs beside CPython's spawn and fork: start-up, ping-pong, 1 MiB messages.")
-    static final class Multiprocess extends Part {
-        @Override
-        Benchmarks.Section section() {
-            return Benchmarks::multiprocess;
-        }
-    }
-
-    @Command(name = "pool", mixinStandardHelpOptions = true, description = "ProcessPool beside CPython's Pool(2).")
-    static final class Pool extends Part {
-        @Override
-        Benchmarks.Section section() {
-            return Benchmarks::pool;
-        }
-    }
-
-    @Command(name = "seed", mixinStandardHelpOptions = true,
-            description = "The seed's claims: I/O threads, the increment race, reference counts.")
-    static final class Seed extends Part {
-        @Override
-        Benchmarks.Section section() {
-            return Benchmarks::seed;
-        }
-    }
-
-    @Command(name = "agent", mixinStandardHelpOptions = true,
-            description = "The gil4j agent: its poll's cost and a waiter's latency, in JVMs started with it.")
-    static final class Agent extends Part {
-        @Override
-        Benchmarks.Section section() {
-            return (report, quick, peer) -> Benchmarks.agent(report, quick);
-        }
-    }
-
-    @Command(name = "cluster", mixinStandardHelpOptions = true,
-            description = "ClusterPool on 2 local member JVMs beside ProcessPool(2).")
-    static final class Cluster extends Part {
-        @Override
-        Benchmarks.Section section() {
-            return (report, quick, peer) -> Benchmarks.cluster(report, quick);
         }
     }
 
