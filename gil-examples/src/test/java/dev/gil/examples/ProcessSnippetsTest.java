@@ -170,10 +170,10 @@ class ProcessSnippetsTest {
         Object reply = connection.recv();
         connection.sendBytes(data, 0, n);
         byte[] raw = connection.recvBytes();
+        echo.join(); // the peer has sent its last message, so the poll below cannot time out       // (test)
         if (connection.poll(Duration.ofSeconds(1))) {   // a message came within a second
             handle(connection.recv());
         }
-        echo.join();
 
         assertThat(reply).isEqualTo(List.of(1, 2, 3));
         assertThat(raw).containsExactly(1, 2, 3);
