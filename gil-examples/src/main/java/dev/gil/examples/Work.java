@@ -7,7 +7,7 @@ import dev.gil.core.GlobalInterpreterLock;
  * a {@link GlobalInterpreterLock#checkpoint()} between units, where CPython's eval loop would check its breaker.
  *
  * <pre>{@code
- * long checksum = Work.countdown(gil, 20_000);   // ~20 ms of work, 20,000 checkpoints
+ * long checksum = Work.countdown(gil, 20_000);   // 20,000 units of work, a checkpoint after each
  * }</pre>
  */
 public final class Work {
