@@ -334,6 +334,17 @@ public final class Benchmarks {
         double cpythonSpeedup = cpython.median("pool.cpu_count.speedup");
         report.row("pool CPU-bound 8 chunks on 2 workers / 1 thread", "× speed", speedup, cpythonSpeedup,
                 "2 cores: ideal 2", speedup.median() / 2, "≥ 1.8×", speedup.median() >= 1.8);
+
+        progress("a fresh ProcessPool(2) to its first answer; CPython's Pool(2), fork and spawn, between each of ours");
+        Samples started = new Samples(reps);
+        for (int r = 0; r < reps; r++) {
+            started.add(PoolScenarios.startToFirstAnswerMillis());
+            cpython.runOnce(reps, "pool_start");
+        }
+        double cpythonSpawnPool = cpython.median("pool.start.spawn_ms");
+        report.row("fresh pool(2) to its first answer (map of 100 ints), from jars", "ms", started, cpythonSpawnPool,
+                "CPython fork " + Report.format(cpython.median("pool.start.fork_ms")) + " ms",
+                started.median() / cpythonSpawnPool, "≤ 1.0× CPython spawn", started.median() <= cpythonSpawnPool);
     }
 
     static void seed(Report report, boolean quick, PythonPeer peer) throws Exception {

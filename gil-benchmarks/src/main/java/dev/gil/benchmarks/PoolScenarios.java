@@ -76,6 +76,19 @@ final class PoolScenarios {
         }
     }
 
+    /**
+     * CPython's {@code pool_start}: milliseconds from nothing to a fresh {@code ProcessPool(2)}'s first answer, a map
+     * of 100 ints (what a short script pays); closing is not timed, as in the peer.
+     */
+    static double startToFirstAnswerMillis() {
+        List<Integer> hundred = IntStream.range(0, 100).boxed().collect(Collectors.toList());
+        long start = System.nanoTime();
+        try (ProcessPool pool = ProcessPool.create(2)) {
+            check(pool.map(PoolScenarios::square, hundred).get(99) == 99 * 99);
+            return (System.nanoTime() - start) / 1e6;
+        }
+    }
+
     private static void check(boolean condition) {
         if (!condition) {
             throw new IllegalStateException("the pool computed a wrong result");
