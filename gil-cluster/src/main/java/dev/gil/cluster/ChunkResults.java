@@ -173,18 +173,20 @@ final class ChunkResults<R> implements ResultIterator<R> {
     /** The pool is closing: cancels what this iterator submitted, and its next use throws. Any thread. */
     void cancelAtPoolClose() {
         cancelledByClose = true;
-        for (CompletableFuture<Object[]> future : List.copyOf(live)) {
-            future.cancel(true);
-        }
+        cancelLive();
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            for (CompletableFuture<Object[]> future : List.copyOf(live)) {
-                future.cancel(true);
-            }
+            cancelLive();
+        }
+    }
+
+    private void cancelLive() {
+        for (CompletableFuture<Object[]> future : List.copyOf(live)) {
+            future.cancel(true);
         }
     }
 }

@@ -1065,14 +1065,9 @@ public final class GlobalInterpreterLock implements Lock {
         }
     }
 
-    private Waiter checkSuccessor(WaitingThread next) {
-        for (WaitingThread candidate : queue) {
-            if (candidate == next) {
-                return (Waiter) candidate;
-            }
-        }
-        throw new IllegalStateException("scheduler " + scheduler + " chose " + next
-                + " as the successor, which is not one of the queued threads " + queue);
+    /** The scheduler's choice as the queue's own node: {@link GuardedScheduler} only lets queued threads through. */
+    private static Waiter checkSuccessor(WaitingThread next) {
+        return (Waiter) next;
     }
 
     private void yieldAtCheckpoint(Thread me) {
