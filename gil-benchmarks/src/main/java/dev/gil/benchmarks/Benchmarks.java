@@ -167,6 +167,23 @@ public final class Benchmarks {
                 "uninstrumented " + Report.format(gilAcquire.median()) + "; extra " + Report.format(tracedExtra)
                         + " ns", tracedAcquire.median() / gilAcquire.median(), "reported", null);
 
+        int manyThreads = quick ? 1_000 : 10_000;
+        progress("virtual threads: " + manyThreads + " threads x 4 allowThreads(sleep 10 ms) under one lock");
+        Samples[] manyRounds = VirtualThreadRounds.measure(manyThreads, quick ? 1 : 3);
+        String manyFigure = String.format(Locale.ROOT, "%,d threads × 4 allowThreads(sleep 10 ms), one lock",
+                manyThreads);
+        if (manyRounds == null) {
+            report.row(manyFigure + ", virtual threads (no JDK 21+ found)", "ms", new Samples(0), Double.NaN,
+                    "set GIL4J_JDK21_HOME", Double.NaN, "reported", null);
+        } else {
+            Samples virtual = manyRounds[0];
+            Samples platform = manyRounds[1];
+            report.row(manyFigure + ", virtual threads", "ms", virtual, Double.NaN,
+                    "platform GilThreads " + Report.format(platform.median()) + " ms; ideal "
+                            + VirtualThreadRounds.SLEEPS * VirtualThreadRounds.SLEEP_MILLIS + " ms",
+                    virtual.median() / platform.median(), "reported", null);
+        }
+
         Map<String, HandoffScheduler> schedulers = new LinkedHashMap<>();
         schedulers.put("switchInterval(5ms)", HandoffScheduler.switchInterval(Duration.ofMillis(5)));
         schedulers.put("ioPriority()", HandoffScheduler.ioPriority());
@@ -201,12 +218,16 @@ public final class Benchmarks {
         for (Map.Entry<String, HandoffScheduler> entry : schedulers.entrySet()) {
             progress("convoy, 1 CPU thread: " + entry.getKey());
             Samples p50 = new Samples(convoyReps);
+            Samples p90 = new Samples(convoyReps);
             Samples p99 = new Samples(convoyReps);
+            Samples overInterval = new Samples(convoyReps);
             Samples rate = new Samples(convoyReps);
             for (int r = 0; r < convoyReps; r++) {
                 Convoy.Result result = Convoy.run(entry.getValue(), 1, convoyDuration);
                 p50.add(result.p50Micros());
+                p90.add(result.p90Micros());
                 p99.add(result.p99Micros());
+                overInterval.add(result.overSwitchIntervalShare());
                 rate.add(result.messagesPerSecond());
                 cpython.runOnce(convoyReps, "convoy", "--duration", quick ? "0.2" : "1.0");
             }
@@ -218,8 +239,16 @@ public final class Benchmarks {
             if (name.startsWith("switchInterval")) {
                 report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio,
                         "0.7–1.3× CPython", ratio >= 0.7 && ratio <= 1.3);
-                report.row("convoy RTT p99, " + name, "µs", p99,
-                        cpython.median("convoy.cpu1.rtt_p99"), "", Double.NaN, "reported", null);
+                double cpythonP90 = cpython.median("convoy.cpu1.rtt_p90");
+                report.row("convoy RTT p90, " + name, "µs", p90, cpythonP90, "", p90.median() / cpythonP90,
+                        "reported", null);
+                double cpythonP99 = cpython.median("convoy.cpu1.rtt_p99");
+                double p99Ratio = p99.median() / cpythonP99;
+                report.row("convoy RTT p99, " + name, "µs", p99, cpythonP99, "", p99Ratio, "0.7–1.3× CPython",
+                        p99Ratio >= 0.7 && p99Ratio <= 1.3);
+                double cpythonOver = cpython.median("convoy.cpu1.over_interval");
+                report.row("convoy round trips ≥ 5 ms (one interval), " + name, "share", overInterval, cpythonOver,
+                        "", cpythonOver > 0 ? overInterval.median() / cpythonOver : Double.NaN, "reported", null);
             } else if (name.equals("ioPriority()") || name.equals("fair()")) {
                 report.row("convoy RTT p50, " + name, "µs", p50, cpythonConvoy, baseline, ratio,
                         "≤ 50 µs", p50.median() <= 50);

@@ -1,5 +1,6 @@
 package dev.gil.core;
 
+import dev.gil.core.internal.LockObservers;
 import dev.gil.core.internal.TimingStats;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -50,8 +51,10 @@ public final class GilStats {
         this.timings = timings;
     }
 
-    GilStats withTimings(TimingStats.Snapshot snapshot) {
-        return new GilStats(lockName, scheduler, acquisitions, contendedAcquisitions, switches, handoffs,
+    /** These counters with the timings {@code observers} keep, if they keep any. */
+    GilStats withTimingsOf(LockObservers observers) {
+        TimingStats.Snapshot snapshot = observers.timingSnapshot();
+        return snapshot == null ? this : new GilStats(lockName, scheduler, acquisitions, contendedAcquisitions, switches, handoffs,
                 forcedSwitches, dropRequests, abandonedByDeadThreads, queueLength, snapshot);
     }
 

@@ -1,6 +1,7 @@
 package dev.gil.core;
 
 import dev.gil.core.internal.ChromeTraceWriter;
+import dev.gil.core.internal.LockObservers;
 import dev.gil.core.internal.SvgTimelineWriter;
 import dev.gil.core.internal.Timeline;
 import dev.gil.core.internal.TraceBuffer;
@@ -41,17 +42,24 @@ public final class GilTrace implements AutoCloseable {
     public static final int DEFAULT_CAPACITY = 1 << 20;
 
     private final GlobalInterpreterLock lock;
+    private final LockObservers observers;
     private final TraceBuffer buffer;
 
-    GilTrace(GlobalInterpreterLock lock, TraceBuffer buffer) {
+    private GilTrace(GlobalInterpreterLock lock, LockObservers observers, TraceBuffer buffer) {
         this.lock = lock;
+        this.observers = observers;
         this.buffer = buffer;
+    }
+
+    /** Starts a trace of {@code lock}, whose events reach it through {@code observers}. */
+    static GilTrace start(GlobalInterpreterLock lock, LockObservers observers, int capacity) {
+        return new GilTrace(lock, observers, observers.startTrace(capacity));
     }
 
     /** Stops recording; the lock runs untraced again. Stopping again does nothing. */
     public void stop() {
         buffer.stop();
-        lock.traceStopped(this);
+        observers.stopTrace(buffer);
     }
 
     /** Same as {@link #stop()}, for try-with-resources. */

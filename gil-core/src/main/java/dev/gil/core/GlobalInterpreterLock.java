@@ -5,10 +5,9 @@ import static com.google.common.base.Preconditions.checkState;
 
 import com.google.common.base.Ticker;
 import dev.gil.core.internal.GuardedScheduler;
-import dev.gil.core.internal.JfrEvents;
+import dev.gil.core.internal.LockObserver;
+import dev.gil.core.internal.LockObservers;
 import dev.gil.core.internal.Nanos;
-import dev.gil.core.internal.TimingStats;
-import dev.gil.core.internal.TraceBuffer;
 import dev.gil.core.internal.VirtualThreads;
 import dev.gil.core.internal.Waiter;
 import java.lang.invoke.MethodHandles;
@@ -98,6 +97,13 @@ public final class GlobalInterpreterLock implements Lock {
      * race ("signalled", at most one at a time). As a last line of defence every park is timed, so a bug could
      * only ever cost latency, not a hang.
      *
+     * Periodic work belongs to the head of the queue alone: it parks for the scheduler's recheck interval (CPython's
+     * waiter timing out once per switch interval) and checks for a dead holder; everyone behind it parks for a
+     * second, and is woken when it becomes the head. So a thousand waiters cost the machine what one does.
+     *
+     * Instruments (timings, a trace, JFR) are not the state machine's business: it tells `observers` of each event
+     * with the clock readings it took anyway, and reads the clock for them alone only when one asks for it.
+     *
      * Handoff at a checkpoint is "forced switching" when the scheduler names a successor: the holder sets owner to
      * the successor and queues behind it, so it cannot take the lock back before the successor ran.
      */
@@ -108,6 +114,12 @@ public final class GlobalInterpreterLock implements Lock {
     private static final VarHandle OWNER;
     private static final AtomicLong unnamedLocks = new AtomicLong();
     private static final long DEAD_HOLDER_CHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(DEAD_HOLDER_CHECK_MILLIS);
+    /**
+     * How long a waiter behind the head parks before it looks again, though it is woken whenever it becomes the head:
+     * a last line of defence only. Only the head rechecks on the scheduler's interval; ten thousand waiters each
+     * waking every 5 ms would spend the machine on waking up.
+     */
+    private static final long BEHIND_HEAD_RECHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
     /** Spin this many times before parking while a handoff is imminent; never on a single CPU. */
     private static final int SPINS = Runtime.getRuntime().availableProcessors() > 1 ? 1 << 12 : 0;
     /** More spinning waiters than spare CPUs would steal the holder's CPU. */
@@ -128,15 +140,18 @@ public final class GlobalInterpreterLock implements Lock {
     /** The builder's scheduler, its failures contained: see {@link GuardedScheduler}. */
     private final GuardedScheduler scheduler;
     private final Ticker ticker;
-    /** Hold and wait times, when the builder asked for them; {@code null} otherwise. */
-    private final TimingStats timings;
-    /** The running trace's buffer, or {@code null}. Written under {@code this}; read on the paths it records. */
-    private volatile TraceBuffer trace;
-    /** The running trace. Guarded by {@code this}. */
-    private GilTrace activeTrace;
+    /** Timings, the trace and JFR: told of every event, see {@link LockObserver}. */
+    private final LockObservers observers;
     private final ReentrantLock guard = new ReentrantLock();
     /** Queued threads in arrival order. Guarded by {@code guard}. */
     private final List<WaitingThread> queue = new ArrayList<>();
+    /**
+     * The longest waiter, which alone rechecks on the scheduler's interval and for a dead holder; woken whenever a
+     * thread becomes it. Written under {@code guard}; read by waiters choosing how long to park.
+     */
+    private volatile Waiter head;
+    /** The waiter woken to race for a freed lock and not yet back, if any: at most one. Guarded by {@code guard}. */
+    private Waiter signalled;
     private final List<WaitingThread> queueView = Collections.unmodifiableList(queue);
     private final SchedulingContext context = new Context();
     private final AtomicInteger threadNumber = new AtomicInteger();
@@ -158,12 +173,6 @@ public final class GlobalInterpreterLock implements Lock {
     private volatile WaitingThread expectedSuccessor;
     /** Ticker reading when the current holder took the lock in a slow path. Guarded by {@code guard}. */
     private long holderSinceNanos;
-    /** When the current holder took the lock, for hold times (timings only). Only the holder touches it. */
-    private long holdStartNanos;
-    /** The current holder's timings (timings only), found once per acquisition. Only the holder touches it. */
-    private TimingStats.ThreadTimings holderTimings;
-    /** When the eval breaker was last set, for drop-request latency and traces. Guarded by {@code guard}. */
-    private long dropRequestedAtNanos;
 
     // Counters written only by the holder (single writer at a time, ordered by ownership transfer).
     private long acquisitions;
@@ -182,7 +191,7 @@ public final class GlobalInterpreterLock implements Lock {
                 ? builder.scheduler
                 : HandoffScheduler.switchInterval(HandoffScheduler.DEFAULT_SWITCH_INTERVAL), name);
         this.ticker = builder.ticker != null ? builder.ticker : Ticker.systemTicker();
-        this.timings = builder.recordTimings ? new TimingStats(ticker) : null;
+        this.observers = new LockObservers(name, scheduler, ticker, builder.recordTimings);
     }
 
     /**
@@ -592,7 +601,7 @@ public final class GlobalInterpreterLock implements Lock {
         } finally {
             guard.unlock();
         }
-        return timings == null ? counters : counters.withTimings(timings.snapshot());
+        return counters.withTimingsOf(observers);
     }
 
     /**
@@ -613,20 +622,9 @@ public final class GlobalInterpreterLock implements Lock {
      * @throws IllegalArgumentException if {@code capacity} is not positive
      * @throws IllegalStateException if a trace is already running on this lock
      */
-    public synchronized GilTrace startTrace(int capacity) {
+    public GilTrace startTrace(int capacity) {
         checkArgument(capacity > 0, "trace capacity must be positive but was %s", capacity);
-        checkState(activeTrace == null, "a trace is already running on the lock '%s': stop it first", name);
-        TraceBuffer buffer = new TraceBuffer(capacity, ticker);
-        activeTrace = new GilTrace(this, buffer);
-        trace = buffer;
-        return activeTrace;
-    }
-
-    synchronized void traceStopped(GilTrace stopped) {
-        if (activeTrace == stopped) {
-            activeTrace = null;
-            trace = null;
-        }
+        return GilTrace.start(this, observers, capacity);
     }
 
     /**
@@ -673,9 +671,7 @@ public final class GlobalInterpreterLock implements Lock {
      * are not reset: they count since the lock was built.
      */
     public void resetTimings() {
-        if (timings != null) {
-            timings.reset();
-        }
+        observers.resetTimings();
     }
 
     /**
@@ -751,8 +747,8 @@ public final class GlobalInterpreterLock implements Lock {
     /** Called by the new holder on the fast paths, once it owns the lock without having waited. */
     private void onAcquired(Thread me, int restoredHolds) {
         countAcquisition(me, restoredHolds);
-        if (timings != null || trace != null) {
-            instrumentAcquisition(ticker.read(), null);
+        if (observers.readsClock()) {
+            observers.acquired(ticker.read(), LockObserver.DID_NOT_WAIT, waiting);
         }
     }
 
@@ -767,38 +763,13 @@ public final class GlobalInterpreterLock implements Lock {
     }
 
     /**
-     * Timings and trace of an acquisition at {@code now}, a ticker reading. The new holder only.
-     *
-     * @param mine the current thread's timings if already looked up, else {@code null}
-     */
-    private void instrumentAcquisition(long now, TimingStats.ThreadTimings mine) {
-        if (timings != null) {
-            holderTimings = mine != null ? mine : timings.forCurrentThread();
-            holdStartNanos = now;
-        }
-        TraceBuffer tracing = trace;
-        if (tracing != null) {
-            tracing.record(TraceBuffer.Kind.ACQUIRE, now, null, waiting);
-        }
-    }
-
-    /**
      * Called by the holder just before it lets go of the lock entirely; {@code toBlock}: for allowThreads.
      *
      * @param now a ticker reading taken for the occasion, or {@link #UNREAD} to read one if timings or a trace need it
      */
     private void onLettingGo(boolean toBlock, long now) {
-        TraceBuffer tracing = trace;
-        if (timings == null && tracing == null) {
-            return;
-        }
-        long at = now != UNREAD ? now : ticker.read();
-        if (timings != null) {
-            holderTimings.held(at - holdStartNanos);
-        }
-        if (tracing != null) {
-            tracing.record(toBlock ? TraceBuffer.Kind.RELEASE_FOR_BLOCKING : TraceBuffer.Kind.RELEASE, at, null,
-                    waiting);
+        if (observers.readsClock()) {
+            observers.released(now != UNREAD ? now : ticker.read(), toBlock, waiting);
         }
     }
 
@@ -815,14 +786,15 @@ public final class GlobalInterpreterLock implements Lock {
 
     /**
      * @param waitingSince when the wait began on the ticker, or {@link Long#MIN_VALUE} for "now"
-     * @param handedOver the timings of the hold this thread just handed over at a checkpoint, to record once queued
+     * @param handedOver what the observers record of the hold this thread just handed over at a checkpoint, once
+     *     it has queued
      */
     private boolean acquireQueued(Thread me, int restoredHolds, boolean fromAllowThreads, boolean interruptible,
-            long deadline, long waitingSince, HandedOver handedOver) {
+            long deadline, long waitingSince, Runnable handedOver) {
         Waiter node;
         long waitStart;
         Thread deadHolder;
-        JfrEvents.prepare(); // never under the guard: see JfrEvents
+        observers.beforeSlowPath();
         guard.lock();
         try {
             deadHolder = recoverFromDeadHolder();
@@ -835,10 +807,7 @@ public final class GlobalInterpreterLock implements Lock {
             } else {
                 enqueue(node);
                 contendedAcquisitions++;
-                TraceBuffer tracing = trace;
-                if (tracing != null) {
-                    tracing.record(TraceBuffer.Kind.WAIT, waitStart, null, queue.size());
-                }
+                observers.queued(waitStart, queue.size());
                 // The holder may have freed the lock through its fast path before it could see us queued.
                 dispatchIfFree();
                 refreshDropRequest(waitStart);
@@ -848,23 +817,15 @@ public final class GlobalInterpreterLock implements Lock {
         }
         reportDeadHolder(deadHolder);
         if (handedOver != null) {
-            handedOver.record();
+            handedOver.run();
         }
-        // Found while we wait, so that taking the lock does not have to.
-        TimingStats.ThreadTimings mine = timings != null && node != null ? timings.forCurrentThread() : null;
         if (node == null || awaitTurn(node, interruptible, deadline)) {
             countAcquisition(me, restoredHolds);
             // A thread that handed the lock over at a checkpoint waited from then, even if it never had to queue.
             boolean waited = node != null || waitingSince != Long.MIN_VALUE;
-            if (waited || timings != null || trace != null) {
-                long now = ticker.read(); // one reading for the hold's start, the wait's end and JFR
-                instrumentAcquisition(now, mine);
-                if (waited) {
-                    if (timings != null) {
-                        holderTimings.waited(now - waitStart);
-                    }
-                    JfrEvents.acquired(name, scheduler, now - waitStart);
-                }
+            if (waited || observers.readsClock()) {
+                long now = ticker.read(); // one reading for the hold's start and the wait's end
+                observers.acquired(now, waited ? now - waitStart : LockObserver.DID_NOT_WAIT, waiting);
             }
             return true;
         }
@@ -888,7 +849,7 @@ public final class GlobalInterpreterLock implements Lock {
                         return cancel(node);
                     }
                 }
-                long parkNanos = recheckNanos;
+                long parkNanos = head == node ? recheckNanos : BEHIND_HEAD_RECHECK_NANOS;
                 if (deadline != NO_DEADLINE) {
                     long remaining = deadline - System.nanoTime();
                     if (remaining <= 0) {
@@ -905,7 +866,9 @@ public final class GlobalInterpreterLock implements Lock {
                 Thread deadHolder;
                 guard.lock();
                 try {
-                    node.setSignalled(false);
+                    if (signalled == node) {
+                        signalled = null;
+                    }
                     if (node.isGranted() || tryTakeFreeLock(node, true)) {
                         return true;
                     }
@@ -995,7 +958,7 @@ public final class GlobalInterpreterLock implements Lock {
             }
             return;
         }
-        JfrEvents.prepare();
+        observers.beforeSlowPath();
         guard.lock();
         try {
             handOver(reason);
@@ -1041,11 +1004,7 @@ public final class GlobalInterpreterLock implements Lock {
         dequeue(successor);
         handoffs++;
         holderSinceNanos = ticker.read();
-        TraceBuffer tracing = trace;
-        if (tracing != null) {
-            tracing.record(TraceBuffer.Kind.HANDOFF, holderSinceNanos, successor.thread(), queue.size());
-        }
-        JfrEvents.handedOff(name, Thread.currentThread(), successor.thread());
+        observers.handedOff(holderSinceNanos, successor.thread(), queue.size());
         refreshDropRequest(holderSinceNanos);
         successor.grant();
         LockSupport.unpark(successor.thread());
@@ -1053,15 +1012,10 @@ public final class GlobalInterpreterLock implements Lock {
 
     /** Wakes the longest waiter to race for a freed lock, unless one is already on its way. Guarded. */
     private void signalOne() {
-        for (WaitingThread waiting : queue) {
-            if (((Waiter) waiting).isSignalled()) {
-                return;
-            }
-        }
-        if (!queue.isEmpty()) {
-            Waiter head = (Waiter) queue.get(0);
-            head.setSignalled(true);
-            LockSupport.unpark(head.thread());
+        Waiter first = head;
+        if (signalled == null && first != null) {
+            signalled = first;
+            LockSupport.unpark(first.thread());
         }
     }
 
@@ -1073,8 +1027,8 @@ public final class GlobalInterpreterLock implements Lock {
     private void yieldAtCheckpoint(Thread me) {
         int saved = holds;
         long handedOverAt;
-        HandedOver ours = null;
-        JfrEvents.prepare();
+        Runnable ours;
+        observers.beforeSlowPath();
         guard.lock();
         try {
             if (queue.isEmpty()) {
@@ -1088,28 +1042,12 @@ public final class GlobalInterpreterLock implements Lock {
             forcedSwitches++;
             // Our wait starts now, at the handoff: the successor may run (and time may pass) before we queue.
             handedOverAt = ticker.read();
-            if (timings != null) {
-                // Our own histograms, which only we write: recorded once we have queued, off the successor's way.
-                ours = new HandedOver(holderTimings, handedOverAt - holdStartNanos,
-                        handedOverAt - dropRequestedAtNanos);
-            }
-            TraceBuffer tracing = trace;
-            if (tracing != null) {
-                tracing.record(TraceBuffer.Kind.RELEASE, handedOverAt, null, waiting);
-            }
+            ours = observers.droppedAtCheckpoint(handedOverAt, waiting);
             handOver(HandoffReason.CHECKPOINT);
         } finally {
             guard.unlock();
         }
         acquireQueued(me, saved, false, false, NO_DEADLINE, handedOverAt, ours);
-    }
-
-    /** A holder's timings of the hold it just handed over, recorded by it once it has queued again. */
-    private record HandedOver(TimingStats.ThreadTimings timings, long heldNanos, long dropLatencyNanos) {
-        void record() {
-            timings.droppedAfter(dropLatencyNanos);
-            timings.held(heldNanos);
-        }
     }
 
     private int releaseAllForAllowThreads(Thread me) {
@@ -1152,11 +1090,27 @@ public final class GlobalInterpreterLock implements Lock {
     private void enqueue(Waiter node) {
         queue.add(node);
         waiting = queue.size();
+        updateHead();
     }
 
     private void dequeue(WaitingThread node) {
         queue.remove(node);
         waiting = queue.size();
+        if (signalled == node) {
+            signalled = null;
+        }
+        updateHead();
+    }
+
+    /** A new head parks for the scheduler's interval, not behind-the-head's: wake it to say so. Guarded. */
+    private void updateHead() {
+        Waiter first = queue.isEmpty() ? null : (Waiter) queue.get(0);
+        if (first != head) {
+            head = first;
+            if (first != null && first.thread() != Thread.currentThread()) {
+                LockSupport.unpark(first.thread());
+            }
+        }
     }
 
     /** Recomputes the eval breaker after any change of queue or holder. Guarded by {@code guard}. */
@@ -1174,14 +1128,8 @@ public final class GlobalInterpreterLock implements Lock {
         boolean request = owner != null && scheduler.shouldRequestDrop(context);
         if (request && !dropRequested) {
             dropRequests++;
-            TraceBuffer tracing = trace;
-            if (timings != null || tracing != null) {
-                dropRequestedAtNanos = now != UNREAD ? now : ticker.read();
-                if (tracing != null) {
-                    tracing.record(TraceBuffer.Kind.DROP_REQUEST, dropRequestedAtNanos, null, queue.size());
-                }
-            }
-            JfrEvents.dropRequested(name, owner, queue.size());
+            long at = now != UNREAD || !observers.readsClock() ? now : ticker.read();
+            observers.dropRequested(at, owner, queue.size());
         }
         setDropRequested(request);
         expectedSuccessor = request && !queue.isEmpty() ? scheduler.successor(HandoffReason.CHECKPOINT, context) : null;

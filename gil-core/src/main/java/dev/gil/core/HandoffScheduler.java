@@ -146,6 +146,28 @@ public interface HandoffScheduler {
      * drop, and the holder hands the lock to the longest waiter at its next checkpoint. The dropping thread cannot
      * take the lock back before a waiter ran (forced switching). Nobody waiting, no drop.
      *
+     * <p>Each rule, and the code of CPython 3.11's {@code Python/ceval_gil.c} it reproduces:
+     * <ul>
+     *   <li>A waiter rechecks once per interval, and requests a drop only if a whole interval passed since it began
+     *       to wait and since the lock last changed hands ({@code take_gil}: a timed wait of {@code interval}, then
+     *       {@code SET_GIL_DROP_REQUEST} if it timed out and {@code switch_number} did not change).</li>
+     *   <li>The holder drops only at a {@link GlobalInterpreterLock#checkpoint()} ({@code eval_breaker}, checked
+     *       between bytecodes), and then hands the lock to a waiter and queues behind it, so it cannot take the lock
+     *       back first ({@code drop_gil} with {@code FORCE_SWITCHING}: it waits on {@code switch_cond} until another
+     *       thread took the GIL). CPython's waiter is whichever one the condition variable wakes; here the longest
+     *       waiter.</li>
+     *   <li>A voluntary release ({@link GlobalInterpreterLock#release()}, {@code allowThreads}) with no drop
+     *       requested hands nothing over: it frees the lock, wakes one waiter, and whoever gets there first takes it,
+     *       the releaser too, coming back from a short blocking call ({@code drop_gil} without a pending request
+     *       signals {@code cond} and returns; {@code take_gil} takes a free GIL at once). Which one wins is a race in
+     *       both, so an echo thread beside a CPU-bound one waits one interval per request on some runs and two on
+     *       others, in CPython and here alike.</li>
+     *   <li>A voluntary release while a drop is requested is a forced switch: the longest waiter gets the lock
+     *       ({@code drop_gil} waits for the switch whenever {@code gil_drop_request} is set).</li>
+     *   <li>A thread that takes the lock clears the drop request ({@code take_gil}'s
+     *       {@code RESET_GIL_DROP_REQUEST}), and the next waiter's interval starts again from that moment.</li>
+     * </ul>
+     *
      * @param interval the switch interval, like {@code sys.setswitchinterval}; CPython's default is 5 ms
      * @return the switch-interval scheduler
      * @throws IllegalArgumentException if {@code interval} is zero or negative

@@ -157,6 +157,38 @@ class SchedulerBehaviourTest {
     }
 
     @Test
+    void switchIntervalVoluntaryReleaseWithNoDropRequestedHandsNothingOver() throws Exception {
+        // drop_gil() with no gil_drop_request: it frees the GIL and signals; whoever gets there first takes it.
+        GlobalInterpreterLock gil = lock(HandoffScheduler.switchInterval(Duration.ofMillis(5)));
+        gil.acquire();
+        queue(gil, "waiter");
+        for (int i = 0; i < 100; i++) {
+            gil.allowThreads(() -> order.add("blocked"));
+        }
+        assertThat(gil.stats().handoffs()).as("a release with no drop request is a race, never a handoff").isZero();
+        assertThat(gil.stats().forcedSwitches()).isZero();
+        gil.release();
+        threads.joinAll();
+        assertThat(order).contains("waiter");
+    }
+
+    @Test
+    void switchIntervalVoluntaryReleaseWhileADropIsRequestedIsAForcedSwitch() throws Exception {
+        // drop_gil() with gil_drop_request set waits until another thread took the GIL (FORCE_SWITCHING).
+        GlobalInterpreterLock gil = lock(HandoffScheduler.switchInterval(Duration.ofMillis(5)));
+        gil.acquire();
+        queue(gil, "waiter");
+        ticker.advance(Duration.ofMillis(5));
+        Threads.await("the waiter's drop request", () -> gil.stats().dropRequests() == 1);
+        gil.allowThreads(() -> order.add("blocked"));
+        assertThat(order).as("the waiter ran before the releaser got the lock back")
+                .containsExactlyInAnyOrder("blocked", "waiter");
+        assertThat(gil.stats().handoffs()).isEqualTo(1);
+        gil.release();
+        threads.joinAll();
+    }
+
+    @Test
     void ioPriorityLetsAThreadBackFromAllowThreadsInAheadOfCpuBoundWaiters() throws Exception {
         GlobalInterpreterLock gil = lock(HandoffScheduler.ioPriority());
         CountDownLatch inAllowThreads = new CountDownLatch(1);

@@ -32,11 +32,15 @@ public final class Convoy {
      * Round-trip times of one run.
      *
      * @param p50Micros median round trip, in microseconds
+     * @param p90Micros 90th percentile, in microseconds
      * @param p99Micros 99th percentile, in microseconds
      * @param messagesPerSecond round trips per second
      * @param roundTrips round trips in all
+     * @param overSwitchIntervalShare the share of round trips that took at least CPython's default switch interval
+     *     ({@link HandoffScheduler#DEFAULT_SWITCH_INTERVAL}, 5 ms): requests that waited for a drop request
      */
-    public record Result(double p50Micros, double p99Micros, double messagesPerSecond, long roundTrips) {}
+    public record Result(double p50Micros, double p90Micros, double p99Micros, double messagesPerSecond,
+            long roundTrips, double overSwitchIntervalShare) {}
 
     private Convoy() {}
 
@@ -101,8 +105,11 @@ public final class Convoy {
             spinners.stop();
             client.close();
             echo.join();
-            return new Result(rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(99), roundTrips / elapsed,
-                    roundTrips);
+            long interval = HandoffScheduler.DEFAULT_SWITCH_INTERVAL.toNanos() / 1_000;
+            double overInterval = roundTrips == 0 ? 0
+                    : (double) (roundTrips - rtt.getCountBetweenValues(0, interval - 1)) / roundTrips;
+            return new Result(rtt.getValueAtPercentile(50), rtt.getValueAtPercentile(90),
+                    rtt.getValueAtPercentile(99), roundTrips / elapsed, roundTrips, overInterval);
         } finally {
             Files.deleteIfExists(socket);
             Files.deleteIfExists(dir);

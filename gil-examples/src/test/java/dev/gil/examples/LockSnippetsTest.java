@@ -26,6 +26,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -90,6 +91,23 @@ class LockSnippetsTest {
         assertThat(Demo.runs).hasPositiveValue();
         assertThat(steps).isEqualTo(3);
         assertThat(handled).containsExactly("a line");
+        assertThat(gil.isLocked()).isFalse();
+    }
+
+    @Test
+    void theLockInItsPackageJavadoc() throws Exception {
+        Demo.runs.set(0);                                                                             // (test)
+        GlobalInterpreterLock gil = GlobalInterpreterLock.builder()
+                .scheduler(HandoffScheduler.switchInterval(Duration.ofMillis(5)))   // CPython's default
+                .name("interpreter")
+                .build();
+        GilThread th1 = new GilThread(gil, Demo::doWork);                           // th1 = Thread(target=do_work)
+        th1.start();
+        th1.join();
+
+        assertThat(Demo.runs).hasValue(1);
+        assertThat(gil.name()).isEqualTo("interpreter");
+        assertThat(gil.scheduler().toString()).contains("5");
         assertThat(gil.isLocked()).isFalse();
     }
 

@@ -7,15 +7,13 @@ import dev.gil.core.WaitingThread;
  *
  * <p>{@code granted} is the handoff: the releaser sets the lock's owner to this thread <em>before</em> it sets
  * {@code granted} (both volatile), so a thread that sees {@code granted} owns the lock, and nobody can barge in
- * between. {@code signalled} is guarded by the lock's internal guard.
+ * between.
  */
 public final class Waiter implements WaitingThread {
     private final Thread thread;
     private final long waitingSinceNanos;
     private final boolean returningFromAllowThreads;
     private volatile boolean granted;
-    /** Woken to race for a freed lock and not yet back; avoids waking a thundering herd. Guarded by the guard. */
-    private boolean signalled;
 
     public Waiter(Thread thread, long waitingSinceNanos, boolean returningFromAllowThreads) {
         this.thread = thread;
@@ -44,14 +42,6 @@ public final class Waiter implements WaitingThread {
 
     public void grant() {
         granted = true;
-    }
-
-    public boolean isSignalled() {
-        return signalled;
-    }
-
-    public void setSignalled(boolean signalled) {
-        this.signalled = signalled;
     }
 
     @Override
