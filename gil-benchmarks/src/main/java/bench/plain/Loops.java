@@ -1,7 +1,9 @@
 package bench.plain;
 
+import java.util.concurrent.BlockingQueue;
+
 /**
- * A tight CPU-bound loop with no checkpoint() call. The same code lives in {@code bench.agent} (instrumented by the
+ * A tight CPU-bound loop with no checkpoint() call, and a blocking call that does not block. The same code lives in {@code bench.agent} (instrumented by the
  * gil4j agent in the agent benchmarks) and {@code bench.plain} (never instrumented), so the two compare directly.
  */
 public final class Loops {
@@ -35,5 +37,19 @@ public final class Loops {
             iterations++;
         }
         return iterations;
+    }
+
+    /**
+     * Takes an element from a queue that has one and puts it back: two blocking calls that return at once, which the
+     * agent's {@code blocking=} patterns make with the lock released.
+     *
+     * @param queue a queue holding at least one element
+     * @return the element
+     * @throws InterruptedException never: the queue has an element and room for it
+     */
+    public static Object takeReady(BlockingQueue<Object> queue) throws InterruptedException {
+        Object element = queue.take();
+        queue.put(element);
+        return element;
     }
 }

@@ -25,7 +25,10 @@ import org.slf4j.LoggerFactory;
  * }</pre>
  *
  * <p>The argument lists include and exclude patterns, {@code ;}-separated, each a class name or a package followed by
- * {@code .*} (the package and everything under it). The JDK's classes and gil4j's own are never instrumented. Classes
+ * {@code .*} (the package and everything under it). A {@code blocking=} pattern list selects classes whose calls of
+ * blocking JDK methods ({@code Thread.sleep}, {@code BlockingQueue.take}, stream reads, {@code Future.get}...) are
+ * made with the lock released, as CPython's C code releases the GIL around them; see {@link Blocking} for the list.
+ * A class may get polls, released blocking calls, or both. The JDK's classes and gil4j's own are never instrumented. Classes
  * loaded before the agent started (when it is attached late) are retransformed. An include pattern that never matched
  * a class is reported (warning) when the JVM exits; a class the agent cannot rewrite stays as it was, with a warning.
  * Starting the agent twice is ignored with a warning: no class is instrumented twice.
@@ -85,7 +88,8 @@ public final class GilAgent {
         }
         List<Class<?>> loaded = new ArrayList<>();
         for (Class<?> type : instrumentation.getAllLoadedClasses()) {
-            if (instrumentation.isModifiableClass(type) && !type.isHidden() && filter.accepts(type.getName())) {
+            if (instrumentation.isModifiableClass(type) && !type.isHidden() && (filter.accepts(type.getName())
+                    || filter.releasesAroundBlocking(type.getName()))) {
                 loaded.add(type);
             }
         }

@@ -23,6 +23,21 @@ class ClassFilterTest {
     }
 
     @Test
+    void blockingPatternsSelectClassesApartFromPolls() {
+        ClassFilter filter = ClassFilter.parse("include=com.example.*;blocking=com.example.io.*,org.lib.Reflect;"
+                + "exclude=com.example.io.Raw");
+        assertThat(filter.accepts("com.example.io.Reader")).isTrue();
+        assertThat(filter.releasesAroundBlocking("com.example.io.Reader")).isTrue();
+        assertThat(filter.releasesAroundBlocking("com.example.Main")).isFalse();
+        assertThat(filter.accepts("org.lib.Reflect")).isFalse();
+        assertThat(filter.releasesAroundBlocking("org.lib.Reflect")).isTrue();
+        assertThat(filter.releasesAroundBlocking("com.example.io.Raw")).as("excluded from both").isFalse();
+        assertThat(ClassFilter.parse("blocking=org.lib.*").releasesAroundBlocking("org.lib.X")).isTrue();
+        assertThat(filter.toString()).contains("blocking=com.example.io.*,org.lib.Reflect");
+        assertThatThrownBy(() -> ClassFilter.parse("blocking=java.io.*")).hasMessageContaining("never instruments");
+    }
+
+    @Test
     void patternsThatMatchedNothingAreListed() {
         ClassFilter filter = ClassFilter.parse("include=com.example.*,com.nowhere.*");
         filter.accepts("com.example.Main");

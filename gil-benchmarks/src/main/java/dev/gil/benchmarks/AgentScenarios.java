@@ -22,7 +22,7 @@ import org.openjdk.jmh.runner.RunnerException;
  * CPU-bound loop with no checkpoint() call under {@code switchInterval(5ms)} ({@link #main}).
  */
 public final class AgentScenarios {
-    static final String INCLUDE = "include=bench.agent.*";
+    static final String INCLUDE = "include=bench.agent.*;blocking=bench.agent.*";
 
     private AgentScenarios() {}
 

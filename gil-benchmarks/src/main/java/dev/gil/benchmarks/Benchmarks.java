@@ -468,6 +468,10 @@ public final class Benchmarks {
         report.row("agent: tight loop instrumented, nobody waiting", "ns/1000 rounds", cost.get("instrumented"),
                 Double.NaN, "uninstrumented " + Report.format(cost.get("plain").median()) + " ns", ratio, "≤ 1.1×",
                 ratio <= 1.1);
+        Samples released = cost.get("blockingCallReleased");
+        report.row("agent: take+put that do not block, released around, lock held, nobody waiting", "ns",
+                released, Double.NaN, "held throughout " + Report.format(cost.get("blockingCallPlain").median())
+                        + " ns", released.median() / cost.get("blockingCallPlain").median(), "reported", null);
         Samples p50 = new Samples(3);
         for (int r = 0; r < 3; r++) {
             p50.add(AgentScenarios.handoffP50Micros(100));

@@ -8,7 +8,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The {@link Condition} of a {@link GlobalInterpreterLock}; see {@link GlobalInterpreterLock#newCondition()}.
+ * The {@link Condition} of a {@link GlobalInterpreterLock}, from {@link GlobalInterpreterLock#newCondition()}:
+ * Python's {@code threading.Condition} on the interpreter lock. Every method must be called holding the lock
+ * ({@link IllegalMonitorStateException} otherwise); {@code await} lets go of every hold while it waits, as
+ * {@code allowThreads} does, and takes them all back before it returns or throws; signals wake waiters in the order
+ * they began to wait. Public so that code which releases the lock around blocking calls (the gil4j agent) can tell
+ * this condition, which releases it itself, from the others.
+ *
+ * <pre>{@code
+ * Condition ready = gil.newCondition();
+ * }</pre>
  *
  * <p>Design notes. Every method must be called holding the lock, so the lock itself guards the queue of waiters: a
  * waiter queues before it lets go of its holds and leaves the queue (if no signal took it out) after it has taken them
@@ -16,7 +25,7 @@ import java.util.concurrent.locks.LockSupport;
  * that reads its flag after re-acquiring sees every signal that chose it, so none is lost. Parking happens with the
  * lock released, exactly as in {@code allowThreads}.
  */
-final class GilCondition implements Condition {
+public final class GilCondition implements Condition {
     private final GlobalInterpreterLock gil;
     /** Guarded by {@link #gil}: only its holder adds, removes or signals. */
     private final ArrayDeque<Waiting> waiters = new ArrayDeque<>();

@@ -192,6 +192,7 @@ public final class GlobalInterpreterLock implements Lock {
                 : HandoffScheduler.switchInterval(HandoffScheduler.DEFAULT_SWITCH_INTERVAL), name);
         this.ticker = builder.ticker != null ? builder.ticker : Ticker.systemTicker();
         this.observers = new LockObservers(name, scheduler, ticker, builder.recordTimings);
+        LiveLocks.add(this);
     }
 
     /**
@@ -540,6 +541,44 @@ public final class GlobalInterpreterLock implements Lock {
             work.run();
         } finally {
             reacquireAfterAllowThreads(me, saved);
+        }
+    }
+
+    /**
+     * {@link #allowThreads(BlockingCallable)} for code that knows no lock: runs blocking work with every lock of this
+     * JVM that the current thread holds released (all their holds), and takes them back afterwards, in the reverse
+     * order; a thread that holds none just runs the work. It is what the gil4j agent puts around blocking JDK calls
+     * ({@code Thread.sleep}, {@code BlockingQueue.take}, stream reads...) in code nobody edited, as CPython's C code
+     * releases the GIL around them.
+     *
+     * <pre>{@code
+     * String reply = GlobalInterpreterLock.allowThreadsAnyHeld(() -> replies.take());   // what the agent inserts
+     * }</pre>
+     *
+     * @param work the blocking work; it must not touch state the locks guard
+     * @param <T> the result type
+     * @param <X> the exception the work may throw
+     * @return what the work returned
+     * @throws X whatever the work throws, unchanged
+     */
+    public static <T, X extends Throwable> T allowThreadsAnyHeld(BlockingCallable<T, X> work) throws X {
+        Objects.requireNonNull(work, "work");
+        List<GlobalInterpreterLock> held = LiveLocks.heldByCurrentThread();
+        if (held.isEmpty()) {
+            return work.call();
+        }
+        Thread me = Thread.currentThread();
+        int[] saved = new int[held.size()];
+        int released = 0;
+        try {
+            for (; released < saved.length; released++) {
+                saved[released] = held.get(released).releaseAllForAllowThreads(me);
+            }
+            return work.call();
+        } finally {
+            for (int i = released - 1; i >= 0; i--) {
+                held.get(i).reacquireAfterAllowThreads(me, saved[i]);
+            }
         }
     }
 

@@ -122,6 +122,21 @@ class LockSnippetsTest {
     }
 
     @Test
+    void allowThreadsAnyHeldLetsGoOfWhicheverLockTheThreadHolds() throws Exception {
+        GlobalInterpreterLock gil = GlobalInterpreterLock.create();
+        java.util.concurrent.BlockingQueue<String> replies = new java.util.concurrent.LinkedBlockingQueue<>();
+        GilThread replier = new GilThread(gil, () -> replies.add("pong"));                          // (test)
+        gil.acquire();
+        replier.start();                                                                              // (test)
+        String reply = GlobalInterpreterLock.allowThreadsAnyHeld(() -> replies.take());   // what the agent inserts
+        assertThat(gil.isHeldByCurrentThread()).isTrue();
+        gil.release();
+        replier.join();
+        assertThat(reply).isEqualTo("pong");
+        assertThat(GlobalInterpreterLock.allowThreadsAnyHeld(() -> "no lock held")).isEqualTo("no lock held");
+    }
+
+    @Test
     void aConditionLetsOthersRunWhileItWaits() throws Exception {
         GlobalInterpreterLock gil = GlobalInterpreterLock.create();
         Condition ready = gil.newCondition();

@@ -53,8 +53,13 @@ import org.python.util.PythonInterpreter;
  */
 public final class PythonRunner {
     private static final String PRELUDE = "/dev/gil/python/gil4j_prelude.py";
-    /** The agent's patterns: Jython's compiled Python code. */
-    static final String INSTRUMENTED = "include=org.python.pycode.*";
+    /**
+     * The agent's patterns: polls in Jython's compiled Python code; and the lock released around blocking JDK calls
+     * that Python code makes through Jython's reflection ({@code PyReflectedFunction}: {@code queue.take()},
+     * {@code Thread.sleep(n)} called on Java objects). Python's own blocking calls are the prelude's; the rest of
+     * Jython's runtime is left alone, since it may block while holding locks of its own.
+     */
+    static final String INSTRUMENTED = "include=org.python.pycode.*;blocking=org.python.core.PyReflectedFunction";
 
     private final GlobalInterpreterLock gil;
     private final PrintStream out;
@@ -97,7 +102,7 @@ public final class PythonRunner {
      * The JVM option that starts the gil4j agent on Jython's compiled Python code, for a JVM that runs
      * {@link #underLock}.
      *
-     * @return {@code -javaagent:...=include=org.python.pycode.*}
+     * @return {@code -javaagent:...=include=org.python.pycode.*;blocking=org.python.core.PyReflectedFunction}
      */
     public static String javaagentOption() {
         return GilAgent.javaagentOption(INSTRUMENTED);

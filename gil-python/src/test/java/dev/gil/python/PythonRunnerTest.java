@@ -46,6 +46,13 @@ class PythonRunnerTest {
         assertThat(runInChild("blocking.py", gil, 0)).contains("blocking: received 20 items, echo PING, all done");
     }
 
+    @ParameterizedTest
+    @EnumSource(PythonGil.class)
+    void threadsBlockedInJavaCallsMadeFromPythonLetTheLockGoUnderEveryScheduler(PythonGil gil) throws Exception {
+        assertThat(runInChild("java_blocking.py", gil, 0)).contains("java_blocking: consumed 10",
+                "java_blocking: all done");
+    }
+
     @Test
     void underTheLockAnIncrementWithNoCallInsideLosesNothing() throws Exception {
         // Deterministic: polls sit at loop back-edges and function entries, none between the read and the write of

@@ -14,6 +14,10 @@ import org.objectweb.asm.Opcodes;
  * where CPython's eval loop, Ruby's VM and GraalPy check their breakers. The call takes no argument and returns
  * nothing, so the operand stack, the locals and the stack map frames are unchanged: the class verifies exactly as
  * before. Constructors get no entry poll (the receiver is not initialised there), only their loops' polls.
+ *
+ * <p>Optionally it also turns each call of a blocking JDK method ({@link BlockingCalls}) into a call of the static
+ * helper in {@code dev.gil.agent.Blocking} that makes it with the lock released. The helper takes what the call took
+ * (the receiver first) and returns what it returned, so again no stack, local or frame changes.
  */
 public final class CheckpointInserter {
     /** The class and method the inserted calls invoke. */
@@ -23,12 +27,23 @@ public final class CheckpointInserter {
     private CheckpointInserter() {}
 
     /**
-     * Returns the instrumented class file, or {@code null} if it has no method with code.
+     * Returns the class file with polls, or {@code null} if it has no method with code.
      *
      * @throws IllegalArgumentException if the class file is not whole (ASM reads what it needs and would turn a
      *     truncated file, which the JVM refuses, into a valid class), or ASM cannot read or write it
      */
     public static byte[] instrument(byte[] classFile) {
+        return instrument(classFile, true, false);
+    }
+
+    /**
+     * Returns the instrumented class file, or {@code null} if nothing changed.
+     *
+     * @param polls whether to insert polls
+     * @param releaseAroundBlocking whether to release the lock around blocking JDK calls
+     * @throws IllegalArgumentException as {@link #instrument(byte[])}
+     */
+    public static byte[] instrument(byte[] classFile, boolean polls, boolean releaseAroundBlocking) {
         ClassReader reader = new ClassReader(classFile);
         checkWhole(classFile, reader);
         ClassWriter writer = new ClassWriter(reader, 0);
@@ -41,8 +56,11 @@ public final class CheckpointInserter {
                 if ((access & (Opcodes.ACC_ABSTRACT | Opcodes.ACC_NATIVE)) != 0) {
                     return next;
                 }
-                changed[0] = true;
-                return new PollingMethod(next, !name.equals("<init>") && !name.equals("<clinit>"));
+                if (polls) {
+                    changed[0] = true;
+                }
+                return new PollingMethod(next, polls, polls && !name.equals("<init>") && !name.equals("<clinit>"),
+                        releaseAroundBlocking, changed);
             }
         }, 0);
         return changed[0] ? writer.toByteArray() : null;
@@ -100,14 +118,33 @@ public final class CheckpointInserter {
         }
     }
 
-    /** Adds the polls to one method. */
+    /** Adds the polls to one method, and releases around its blocking calls. */
     private static final class PollingMethod extends MethodVisitor {
+        private final boolean polls;
         private final boolean pollAtEntry;
+        private final boolean releaseAroundBlocking;
+        private final boolean[] changed;
         private final Set<Label> seen = new HashSet<>();
 
-        PollingMethod(MethodVisitor next, boolean pollAtEntry) {
+        PollingMethod(MethodVisitor next, boolean polls, boolean pollAtEntry, boolean releaseAroundBlocking,
+                boolean[] changed) {
             super(Opcodes.ASM9, next);
+            this.polls = polls;
             this.pollAtEntry = pollAtEntry;
+            this.releaseAroundBlocking = releaseAroundBlocking;
+            this.changed = changed;
+        }
+
+        @Override
+        public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+            BlockingCalls.Helper helper = releaseAroundBlocking && opcode != Opcodes.INVOKESPECIAL
+                    ? BlockingCalls.helperFor(opcode == Opcodes.INVOKESTATIC, owner, name, descriptor) : null;
+            if (helper == null) {
+                super.visitMethodInsn(opcode, owner, name, descriptor, isInterface);
+            } else {
+                changed[0] = true;
+                super.visitMethodInsn(Opcodes.INVOKESTATIC, helper.owner(), name, helper.descriptor(), false);
+            }
         }
 
         @Override
@@ -126,7 +163,7 @@ public final class CheckpointInserter {
 
         @Override
         public void visitJumpInsn(int opcode, Label target) {
-            if (seen.contains(target)) {
+            if (polls && seen.contains(target)) {
                 poll(); // a jump back to code already laid out: a loop
             }
             super.visitJumpInsn(opcode, target);

@@ -28,11 +28,13 @@ public final class CheckpointTransformer implements ClassFileTransformer {
             return null; // a hidden class, such as a lambda's
         }
         String className = internalName.replace('/', '.');
-        if (!filter.accepts(className)) {
+        boolean polls = filter.accepts(className);
+        boolean releaseAroundBlocking = filter.releasesAroundBlocking(className);
+        if (!polls && !releaseAroundBlocking) {
             return null;
         }
         try {
-            byte[] polled = CheckpointInserter.instrument(classFile);
+            byte[] polled = CheckpointInserter.instrument(classFile, polls, releaseAroundBlocking);
             if (polled != null) {
                 instrumented.add(className);
             }
