@@ -21,6 +21,7 @@ import picocli.CommandLine.Parameters;
  * <pre>
  * java -jar gil-examples/target/gil-examples.jar python race.py --gil switchInterval
  * java -jar gil-examples/target/gil-examples.jar python cpu_bound.py --gil off 50000000
+ * java -jar gil-examples/target/gil-examples.jar python convoy.py --gil switchInterval --trace convoy.json
  * </pre>
  */
 @Command(name = "python", mixinStandardHelpOptions = true,
@@ -37,6 +38,10 @@ final class PythonCommand implements Callable<Integer> {
     @Option(names = "--gil", paramLabel = "CHOICE", defaultValue = "switchInterval",
             description = "off, unfair, fair, switchInterval, ioPriority or eventuallyFair (default: ${DEFAULT-VALUE}).")
     String gil;
+
+    @Option(names = "--trace", paramLabel = "FILE.json",
+            description = "Write a trace of the lock (Chrome JSON: open it in https://ui.perfetto.dev).")
+    Path trace;
 
     /** The seed programs' names, for the help text. */
     static final class SeedNames extends ArrayList<String> {
@@ -65,6 +70,15 @@ final class PythonCommand implements Callable<Integer> {
             }
             program = SeedPrograms.extract(file);
         }
-        return PythonRunner.runInChildJvm(program, choice, args.toArray(new String[0]));
+        if (trace == null) {
+            return PythonRunner.runInChildJvm(program, choice, args.toArray(new String[0]));
+        }
+        if (choice == PythonGil.OFF) {
+            System.err.println("--trace needs a lock: --gil off runs without one");
+            return 2;
+        }
+        int status = PythonRunner.traceInChildJvm(program, choice, trace, args.toArray(new String[0]));
+        System.err.println("trace of the lock: " + trace.toAbsolutePath() + " (open it in https://ui.perfetto.dev)");
+        return status;
     }
 }

@@ -34,7 +34,7 @@ final class PythonsCommand implements Callable<Integer> {
         PythonGil choice = PythonGil.of(gil);
         System.out.printf("%-12s | %-40s | %-40s | %s%n", "program", "CPython (GIL)", "Jython, no lock",
                 "Jython under gil4j " + choice);
-        for (String name : List.of("cpu_bound.py", "io_bound.py", "race.py")) {
+        for (String name : List.of("cpu_bound.py", "io_bound.py", "race.py", "phone_booth.py", "convoy.py")) {
             Path program = SeedPrograms.extract(name);
             String[] args = arguments(name);
             System.out.printf("%-12s | %-40s | %-40s | %s%n", name, cpython(program, args),
@@ -48,6 +48,8 @@ final class PythonsCommand implements Callable<Integer> {
         return switch (name) {
             case "race.py" -> new String[] {quick ? "20000" : "200000"};
             case "io_bound.py" -> new String[] {"0.02"};
+            case "phone_booth.py" -> new String[] {quick ? "0.3" : "1.0"};
+            case "convoy.py" -> new String[] {quick ? "50" : "200"};
             default -> new String[] {quick ? "5000000" : "20000000"}; // CPython's countdown, as gil_peer.py's
         };
     }

@@ -1,6 +1,7 @@
 package dev.gil.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gil.cluster.ClusterPool;
 import dev.gil.core.GlobalInterpreterLock;
@@ -22,6 +23,7 @@ import dev.gil.multiprocess.WorkerDiedException;
 import dev.gil.python.PythonGil;
 import dev.gil.python.PythonRunner;
 import dev.gil.python.SeedPrograms;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -36,6 +38,7 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The Javadoc snippets of {@code gil-multiprocess}, {@code gil-cluster} and {@code gil-python}, compiled and run; {@link JavadocSnippetsTest}
@@ -352,5 +355,16 @@ class ProcessSnippetsTest {
         Path race = SeedPrograms.extract("race.py");
         int status = PythonRunner.runInChildJvm(race, PythonGil.SWITCH_INTERVAL);
         assertThat(status).isZero();
+    }
+
+    @Test
+    void aPythonRunTracedForPerfetto(@TempDir Path dir) throws Exception {
+        Path program = SeedPrograms.extract("phone_booth.py");
+        int status = PythonRunner.traceInChildJvm(program, PythonGil.SWITCH_INTERVAL, dir.resolve("python.json"));
+        assertThat(status).isZero();
+        String trace = Files.readString(dir.resolve("python.json"));
+        assertThat(trace).contains("traceEvents", "holding the GIL", "Thread-");
+        assertThatThrownBy(() -> PythonRunner.traceInChildJvm(program, PythonGil.OFF, dir.resolve("off.json")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no lock to trace");
     }
 }

@@ -1,6 +1,7 @@
 package dev.gil.python;
 
 import dev.gil.agent.GilAgent;
+import dev.gil.core.GilTrace;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.SerializableCallable;
@@ -120,13 +121,45 @@ public final class PythonRunner {
      * @throws InterruptedException if interrupted while the child runs (it is killed)
      */
     public static int runInChildJvm(Path script, PythonGil gil, String... args) throws InterruptedException {
+        return inChildJvm(script, gil, null, args);
+    }
+
+    /**
+     * {@link #runInChildJvm}, and writes a trace of the lock for the whole run as Chrome Trace Event JSON: open it in
+     * <a href="https://ui.perfetto.dev">Perfetto</a> to see, one track per Python thread, when each held the lock,
+     * waited for it and blocked with it released.
+     *
+     * <pre>{@code
+     * int status = PythonRunner.traceInChildJvm(program, PythonGil.SWITCH_INTERVAL, dir.resolve("python.json"));
+     * }</pre>
+     *
+     * @param script the {@code .py} file
+     * @param gil the lock to run under; not {@link PythonGil#OFF}
+     * @param trace where to write the trace; its directory must exist
+     * @param args the program's arguments
+     * @return the program's exit status
+     * @throws IllegalArgumentException if there is no readable file at {@code script}, or {@code gil} is
+     *     {@code OFF} (no lock, nothing to trace); no child is started
+     * @throws InterruptedException if interrupted while the child runs (it is killed)
+     */
+    public static int traceInChildJvm(Path script, PythonGil gil, Path trace, String... args)
+            throws InterruptedException {
+        Objects.requireNonNull(trace, "trace");
+        if (gil == PythonGil.OFF) {
+            throw new IllegalArgumentException("a run with no lock (" + gil.option() + ") has no lock to trace");
+        }
+        return inChildJvm(script, gil, trace.toAbsolutePath().toString(), args);
+    }
+
+    private static int inChildJvm(Path script, PythonGil gil, String trace, String... args)
+            throws InterruptedException {
         if (!Files.isRegularFile(script) || !Files.isReadable(script)) {
             throw new IllegalArgumentException("no readable Python file at " + script.toAbsolutePath());
         }
         String file = script.toAbsolutePath().toString();
         String choice = gil.option();
         String[] arguments = args.clone();
-        SerializableCallable<Integer> program = () -> runHere(file, choice, arguments);
+        SerializableCallable<Integer> program = () -> runHere(file, choice, trace, arguments);
         JvmProcess.Builder builder = JvmProcess.builder(program).name("python " + script.getFileName());
         if (gil != PythonGil.OFF) {
             builder.jvmOptions(javaagentOption());
@@ -147,11 +180,20 @@ public final class PythonRunner {
         }
     }
 
-    /** In the child JVM of {@link #runInChildJvm}. */
-    static int runHere(String file, String choice, String[] args) throws IOException {
+    /** In the child JVM of {@link #runInChildJvm}; {@code trace} is a file to write the lock's trace to, or null. */
+    static int runHere(String file, String choice, String trace, String[] args) throws IOException {
         GlobalInterpreterLock lock = PythonGil.of(choice).newLock();
         PythonRunner runner = lock == null ? withoutLock() : underLock(lock);
-        return runner.run(Path.of(file), args);
+        if (trace == null) {
+            return runner.run(Path.of(file), args);
+        }
+        GilTrace recording = lock.startTrace();
+        try {
+            return runner.run(Path.of(file), args);
+        } finally {
+            recording.stop();
+            recording.writeChromeJson(Path.of(trace));
+        }
     }
 
     /**

@@ -10,7 +10,9 @@ import java.util.List;
 /**
  * The seed post's Python code as programs that run on CPython 3 and on Jython 2.7 alike, carried in this module's
  * jar: {@code threads.py} (the post's snippet), {@code cpu_bound.py} (only one CPU works), {@code io_bound.py}
- * (threads do well at I/O) and {@code race.py} ({@code c = c + one()} loses updates even under a GIL).
+ * (threads do well at I/O), {@code race.py} ({@code c = c + one()} loses updates even under a GIL),
+ * {@code phone_booth.py} (how turns are shared: handed round, or grabbed back by whoever just left) and
+ * {@code convoy.py} (an I/O thread waits a switch interval for the GIL beside a CPU-bound one).
  *
  * <pre>{@code
  * Path race = SeedPrograms.extract("race.py");
@@ -18,7 +20,8 @@ import java.util.List;
  * }</pre>
  */
 public final class SeedPrograms {
-    private static final List<String> NAMES = List.of("threads.py", "cpu_bound.py", "io_bound.py", "race.py");
+    private static final List<String> NAMES = List.of("threads.py", "cpu_bound.py", "io_bound.py", "race.py",
+            "phone_booth.py", "convoy.py");
 
     private SeedPrograms() {}
 

@@ -53,6 +53,17 @@ class PythonRunnerTest {
                 "java_blocking: all done");
     }
 
+    @ParameterizedTest
+    @EnumSource(value = PythonGil.class, names = {"OFF", "UNFAIR", "SWITCH_INTERVAL", "IO_PRIORITY"})
+    void thePhoneBoothAndTheConvoyRunAndReport(PythonGil gil) throws Exception {
+        // What they report depends on the scheduler and the machine (docs/performance.md has the figures); here only
+        // that they finish and report.
+        assertThat(runInChild("phone_booth.py", gil, 0, "0.3")).containsPattern(
+                "phone_booth: caller A got \\d+% of the counting, caller B \\d+%");
+        assertThat(runInChild("convoy.py", gil, 0, "30")).containsPattern(
+                "convoy: I/O thread's wait for the GIL after each 1 ms sleep, p50 -?\\d+ us, p90 -?\\d+ us");
+    }
+
     @Test
     void underTheLockAnIncrementWithNoCallInsideLosesNothing() throws Exception {
         // Deterministic: polls sit at loop back-edges and function entries, none between the read and the write of
