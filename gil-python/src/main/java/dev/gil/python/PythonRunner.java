@@ -62,6 +62,8 @@ public final class PythonRunner {
      */
     static final String INSTRUMENTED = "include=org.python.pycode.*;blocking=org.python.core.PyReflectedFunction";
 
+    private static final String PARALLEL_COLLECTOR = "-XX:+UseParallelGC";
+
     private final GlobalInterpreterLock gil;
     private final PrintStream out;
     private final PrintStream err;
@@ -160,9 +162,13 @@ public final class PythonRunner {
         String choice = gil.option();
         String[] arguments = args.clone();
         SerializableCallable<Integer> program = () -> runHere(file, choice, trace, arguments);
+        // A parallel collector: Python code allocates an object per integer operation, and a child's default serial
+        // collector (chosen for a fast start) would stop every thread to collect on one CPU.
         JvmProcess.Builder builder = JvmProcess.builder(program).name("python " + script.getFileName());
-        if (gil != PythonGil.OFF) {
-            builder.jvmOptions(javaagentOption());
+        if (gil == PythonGil.OFF) {
+            builder.jvmOptions(PARALLEL_COLLECTOR);
+        } else {
+            builder.jvmOptions(PARALLEL_COLLECTOR, javaagentOption());
         }
         try (JvmProcess child = builder.build()) {
             child.start();
