@@ -9,7 +9,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
@@ -17,29 +19,45 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code pythons}: each of the seed's Python programs three ways, in one table: on CPython (where {@code python3}
- * exists), on Jython with no lock, and on Jython under gil4j's lock. What the GIL does, shown on Python itself.
+ * exists), on Jython with no lock, and on Jython under gil4j's lock with each scheduler asked for. What the GIL does,
+ * shown on Python itself; then the claims checked against the figures of this run ({@link PythonClaims}).
  */
 @Command(name = "pythons", mixinStandardHelpOptions = true,
         description = "The seed's Python programs on CPython, on Jython with no lock and on Jython under gil4j.")
 final class PythonsCommand implements Callable<Integer> {
-    @Option(names = "--gil", paramLabel = "CHOICE", defaultValue = "switchInterval",
-            description = "The scheduler of the gil4j column (default: ${DEFAULT-VALUE}).")
-    String gil;
+    @Option(names = "--gil", paramLabel = "CHOICE", split = ",", defaultValue = "switchInterval,ioPriority",
+            description = "The schedulers of the gil4j columns, comma-separated (default: ${DEFAULT-VALUE}).")
+    List<String> gils;
 
     @Option(names = "--quick", description = "Smaller workloads.")
     boolean quick;
 
+    static final List<String> PROGRAMS = List.of("cpu_bound.py", "io_bound.py", "race.py", "phone_booth.py",
+            "convoy.py");
+
     @Override
     public Integer call() throws Exception {
-        PythonGil choice = PythonGil.of(gil);
-        System.out.printf("%-12s | %-40s | %-40s | %s%n", "program", "CPython (GIL)", "Jython, no lock",
-                "Jython under gil4j " + choice);
-        for (String name : List.of("cpu_bound.py", "io_bound.py", "race.py", "phone_booth.py", "convoy.py")) {
+        List<PythonGil> choices = new ArrayList<>();
+        for (String gil : gils) {
+            choices.add(PythonGil.of(gil));
+        }
+        // program -> column -> result line
+        Map<String, Map<String, String>> results = new LinkedHashMap<>();
+        for (String name : PROGRAMS) {
             Path program = SeedPrograms.extract(name);
             String[] args = arguments(name);
-            System.out.printf("%-12s | %-40s | %-40s | %s%n", name, cpython(program, args),
-                    jython(program, PythonGil.OFF, args), jython(program, choice, args));
+            Map<String, String> row = new LinkedHashMap<>();
+            row.put(PythonClaims.CPYTHON, cpython(program, args));
+            row.put(PythonClaims.NO_LOCK, jython(program, PythonGil.OFF, args));
+            for (PythonGil choice : choices) {
+                row.put("gil4j " + choice.option(), jython(program, choice, args));
+            }
+            results.put(name, row);
+            System.out.println(name);
+            row.forEach((column, result) -> System.out.printf("  %-28s %s%n", column, result));
         }
+        System.out.println();
+        PythonClaims.print(results, System.out);
         return 0;
     }
 
