@@ -1,5 +1,6 @@
 package dev.gil.examples;
 
+import dev.gil.python.PythonGil;
 import java.io.PrintStream;
 import java.util.Locale;
 import java.util.Map;
@@ -16,6 +17,16 @@ final class PythonClaims {
     static final String CPYTHON = "CPython (its GIL)";
     static final String NO_LOCK = "Jython, no lock";
 
+    /**
+     * The column of a run under gil4j's lock with this scheduler; {@code pythons} names its columns with it.
+     *
+     * @param gil the scheduler choice
+     * @return the column's name
+     */
+    static String column(PythonGil gil) {
+        return "gil4j " + gil.option();
+    }
+
     private static final Pattern SPEED_UP = Pattern.compile("speed-up ([0-9.]+)x");
     private static final Pattern LOST_CALL = Pattern.compile("c = c \\+ one\\(\\) lost (\\d+)");
     private static final Pattern LOST_INCREMENT = Pattern.compile("c \\+= 1 lost (\\d+)");
@@ -24,8 +35,8 @@ final class PythonClaims {
     private PythonClaims() {}
 
     static void print(Map<String, Map<String, String>> results, PrintStream out) {
-        String interval = "gil4j switchInterval";
-        String io = "gil4j ioPriority";
+        String interval = column(PythonGil.SWITCH_INTERVAL);
+        String io = column(PythonGil.IO_PRIORITY);
         Map<String, String> cpu = results.get("cpu_bound.py");
         Map<String, String> ioBound = results.get("io_bound.py");
         Map<String, String> race = results.get("race.py");

@@ -50,7 +50,7 @@ final class PythonsCommand implements Callable<Integer> {
             row.put(PythonClaims.CPYTHON, cpython(program, args));
             row.put(PythonClaims.NO_LOCK, jython(program, PythonGil.OFF, args));
             for (PythonGil choice : choices) {
-                row.put("gil4j " + choice.option(), jython(program, choice, args));
+                row.put(PythonClaims.column(choice), jython(program, choice, args));
             }
             results.put(name, row);
             System.out.println(name);

@@ -2,6 +2,7 @@ package dev.gil.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gil.python.PythonGil;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -18,8 +19,8 @@ class PythonClaimsTest {
             row.put(PythonClaims.CPYTHON, cpython);
         }
         row.put(PythonClaims.NO_LOCK, free);
-        row.put("gil4j switchInterval", interval);
-        row.put("gil4j ioPriority", io);
+        row.put(PythonClaims.column(PythonGil.SWITCH_INTERVAL), interval);
+        row.put(PythonClaims.column(PythonGil.IO_PRIORITY), io);
         return row;
     }
 
