@@ -324,7 +324,7 @@ public final class Benchmarks {
                 + " µs (CPython " + Report.format(cpython.median("pipe.rtt_p99")) + ")",
                 rttP50.median() / cpythonRtt, "≤ 1.0× CPython", rttP50.median() <= cpythonRtt);
         Map<String, String> javaShape = Map.of("list", "new ArrayList<>(List.of(\"ping\", 12345, 1.5))",
-                "dict", "HashMap {id, name, tags: ArrayList, score}", "record", "a record (Java serialization)");
+                "dict", "HashMap {id, name, tags: ArrayList, score}", "record", "a record");
         for (Map.Entry<String, Samples> shape : shapes.entrySet()) {
             boolean record = shape.getKey().equals("record");
             double theirs = cpython.median("pipe.rtt_p50_" + (record ? "dict" : shape.getKey()));
@@ -364,16 +364,45 @@ public final class Benchmarks {
         report.row("pool CPU-bound 8 chunks on 2 workers / 1 thread", "× speed", speedup, cpythonSpeedup,
                 "2 cores: ideal 2", speedup.median() / 2, "≥ 1.8×", speedup.median() >= 1.8);
 
-        progress("a fresh ProcessPool(2) to its first answer; CPython's Pool(2), fork and spawn, between each of ours");
-        Samples started = new Samples(reps);
+        progress("a user's script in a fresh JVM, from a jar and from a class directory: a ProcessPool(2) to its first "
+                + "answer, then maps of 20k ints; a child started and joined; CPython's Pool(2) between each");
+        Map<FreshScript.ClassPath, Samples> poolStart = new java.util.EnumMap<>(FreshScript.ClassPath.class);
+        Map<FreshScript.ClassPath, Samples> childStart = new java.util.EnumMap<>(FreshScript.ClassPath.class);
+        Samples freshDefault = new Samples(reps);
+        Samples freshOne = new Samples(reps);
+        FreshScript.run(FreshScript.ClassPath.JAR, "process"); // the first start pays for the OS page cache
         for (int r = 0; r < reps; r++) {
-            started.add(PoolScenarios.startToFirstAnswerMillis());
+            for (FreshScript.ClassPath classPath : FreshScript.ClassPath.values()) {
+                double[] pool = FreshScript.run(classPath, "pool");
+                poolStart.computeIfAbsent(classPath, kind -> new Samples(reps)).add(pool[0]);
+                if (classPath == FreshScript.ClassPath.CLASS_DIRECTORY) {
+                    freshDefault.add(pool[1]);
+                    freshOne.add(pool[2]);
+                }
+                childStart.computeIfAbsent(classPath, kind -> new Samples(reps))
+                        .add(FreshScript.run(classPath, "process")[0]);
+            }
             cpython.runOnce(reps, "pool_start");
+            cpython.runOnce(reps, "spawn");
         }
         double cpythonSpawnPool = cpython.median("pool.start.spawn_ms");
-        report.row("fresh pool(2) to its first answer (map of 100 ints), from jars", "ms", started, cpythonSpawnPool,
-                "CPython fork " + Report.format(cpython.median("pool.start.fork_ms")) + " ms",
-                started.median() / cpythonSpawnPool, "≤ 1.0× CPython spawn", started.median() <= cpythonSpawnPool);
+        double cpythonSpawn = cpython.median("spawn.spawn.start_join");
+        for (FreshScript.ClassPath classPath : FreshScript.ClassPath.values()) {
+            String from = classPath == FreshScript.ClassPath.JAR ? "from a jar" : "from a class directory";
+            Samples started = poolStart.get(classPath);
+            report.row("fresh script: pool(2) to its first answer (map of 100 ints), " + from, "ms", started,
+                    cpythonSpawnPool, "CPython fork " + Report.format(cpython.median("pool.start.fork_ms")) + " ms",
+                    started.median() / cpythonSpawnPool, "≤ 1.0× CPython spawn", started.median() <= cpythonSpawnPool);
+            Samples child = childStart.get(classPath);
+            report.row("fresh script: child JVM start+join, trivial task, " + from, "ms", child, cpythonSpawn, "",
+                    child.median() / cpythonSpawn, "≤ 1.0× CPython spawn", child.median() <= cpythonSpawn);
+        }
+        report.row("fresh script: pool map x*x, 20k ints, default chunksize, after one warm-up map, from a class "
+                + "directory", "tasks/s", freshDefault, cpythonTrivial, "", freshDefault.median() / cpythonTrivial,
+                "≥ 1.0× CPython", freshDefault.median() >= cpythonTrivial);
+        report.row("fresh script: pool map x*x, 20k ints, chunksize 1, after one warm-up map, from a class directory",
+                "tasks/s", freshOne, cpythonOne, "", freshOne.median() / cpythonOne, "≥ 1.0× CPython",
+                freshOne.median() >= cpythonOne);
     }
 
     static void seed(Report report, boolean quick, PythonPeer peer) throws Exception {

@@ -26,7 +26,7 @@ final class MultiprocessScenarios {
     /** CPython's ping-pong message: {@code ('ping', 12345, 1.5)}. */
     private static final Object[] PING = {"ping", 12345, 1.5};
 
-    /** An application's own message type, which travels by Java serialization. */
+    /** An application's own message type, a record: it travels packed, as its class name and its components. */
     record Ping(String name, int id, double score, List<String> tags) implements Serializable {}
 
     /**

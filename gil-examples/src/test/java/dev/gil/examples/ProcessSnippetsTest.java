@@ -7,6 +7,7 @@ import dev.gil.cluster.ClusterPool;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
 import dev.gil.multiprocess.BufferTooShortException;
+import dev.gil.multiprocess.ClassAllowList;
 import dev.gil.multiprocess.Connection;
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.Pipe;
@@ -203,6 +204,16 @@ class ProcessSnippetsTest {
 
     private void handle(Object message) {
         handled.add(message);
+    }
+
+    @Test
+    void anAllowListForALibrarysClasses() throws Exception {
+        ClassAllowList.allow("com.example.orders.**");        // a package and its subpackages
+        ClassAllowList.allow("com.google.common.collect.*");  // one package: Guava's immutable collections
+        Pipe pipe = Pipe.open(); // (test)
+        pipe.left().send(com.google.common.collect.ImmutableList.of("a", "b")); // (test)
+        assertThat(pipe.right().recv()).isEqualTo(List.of("a", "b")); // (test)
+        assertThatThrownBy(() -> ClassAllowList.allow("maxdepth=5")).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -3,8 +3,7 @@ package dev.gil.multiprocess;
 import dev.gil.multiprocess.internal.ConnectionTransfers;
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.PrivateSockets;
-import dev.gil.multiprocess.internal.SerialCodec;
-import dev.gil.multiprocess.internal.SmallValues;
+import dev.gil.multiprocess.internal.WireCodec;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
@@ -50,7 +49,7 @@ public final class Connection implements Closeable, Serializable {
     private static final long serialVersionUID = 1L;
     private static final byte OBJECT = 1;
     private static final byte BYTES = 2;
-    /** An object in {@link SmallValues}' encoding. */
+    /** An object packed by {@link WireCodec}; {@link #OBJECT} is one it serialized. */
     private static final byte PACKED = 3;
     private static final long RENDEZVOUS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(60);
 
@@ -110,13 +109,8 @@ public final class Connection implements Closeable, Serializable {
      */
     public void send(Object message) throws IOException {
         checkWritable("send");
-        byte[] packed = SmallValues.encode(message);
-        if (packed != null) {
-            frames().send(PACKED, packed, 0, packed.length);
-            return;
-        }
-        byte[] bytes = SerialCodec.serialize(message);
-        frames().send(OBJECT, bytes, 0, bytes.length);
+        WireCodec.Encoded encoded = WireCodec.encode(message);
+        frames().send(encoded.packed() ? PACKED : OBJECT, encoded.bytes(), 0, encoded.bytes().length);
     }
 
     /**
@@ -131,22 +125,15 @@ public final class Connection implements Closeable, Serializable {
     public Object recv() throws IOException {
         checkReadable("recv");
         FrameChannel.Frame frame = frames().receive();
-        if (frame.kind() == PACKED) {
-            return SmallValues.decode(frame.payload());
-        }
         if (frame.kind() == BYTES) {
             throw new InvalidObjectException("received a " + frame.payload().length + "-byte message sent with "
                     + "sendBytes(): receive it with recvBytes()");
         }
-        if (frame.kind() != OBJECT) {
+        if (frame.kind() != OBJECT && frame.kind() != PACKED) {
             throw new InvalidObjectException("received a message of unknown kind " + frame.kind() + " ("
                     + frame.payload().length + " bytes): the peer is not a gil4j Connection of this version");
         }
-        try {
-            return SerialCodec.deserialize(frame.payload());
-        } catch (ClassNotFoundException e) {
-            throw new IOException("received an object of a class this JVM cannot load: " + e.getMessage(), e);
-        }
+        return WireCodec.decode(frame.kind() == PACKED, frame.payload());
     }
 
     /**

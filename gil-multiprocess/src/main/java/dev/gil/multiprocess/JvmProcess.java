@@ -10,9 +10,9 @@ import dev.gil.multiprocess.internal.Frames;
 import dev.gil.multiprocess.internal.LambdaByReference;
 import dev.gil.multiprocess.internal.Limits;
 import dev.gil.multiprocess.internal.SerialCodec;
-import dev.gil.multiprocess.internal.SmallValues;
 import dev.gil.multiprocess.internal.Timeouts;
 import dev.gil.multiprocess.internal.WarmStandby;
+import dev.gil.multiprocess.internal.WireCodec;
 import java.io.IOException;
 import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
@@ -69,7 +69,11 @@ import org.slf4j.LoggerFactory;
  * <p>A {@code JvmProcess} is started at most once. Thread-safe.
  */
 public final class JvmProcess implements AutoCloseable {
-    private static final Logger logger = LoggerFactory.getLogger(JvmProcess.class);
+    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
+    private static final class Log {
+        static final Logger logger = LoggerFactory.getLogger(JvmProcess.class);
+    }
+
     private static final AtomicInteger counter = new AtomicInteger();
     private static final Set<JvmProcess> active = ConcurrentHashMap.newKeySet();
 
@@ -277,7 +281,7 @@ public final class JvmProcess implements AutoCloseable {
                         if (controlListener != null) {
                             controlListener.frame(frame);
                         } else {
-                            logger.warn("{}: unknown control frame kind {}", name, frame.kind());
+                            Log.logger.warn("{}: unknown control frame kind {}", name, frame.kind());
                         }
                     }
                 }
@@ -426,9 +430,8 @@ public final class JvmProcess implements AutoCloseable {
                     failure);
         }
         try {
-            return frame.kind() == ControlProtocol.RESULT_PACKED ? SmallValues.decode(frame.payload())
-                    : SerialCodec.deserialize(frame.payload());
-        } catch (IOException | ClassNotFoundException e) {
+            return WireCodec.decode(frame.kind() == ControlProtocol.RESULT_PACKED, frame.payload());
+        } catch (IOException e) {
             throw new IllegalStateException("the result of " + name + " could not be read: " + e, e);
         }
     }

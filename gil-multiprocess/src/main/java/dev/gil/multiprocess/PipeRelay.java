@@ -26,7 +26,11 @@ import org.slf4j.LoggerFactory;
  * met, or when the relay gives up.
  */
 final class PipeRelay {
-    private static final Logger logger = LoggerFactory.getLogger(PipeRelay.class);
+    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
+    private static final class Log {
+        static final Logger logger = LoggerFactory.getLogger(PipeRelay.class);
+    }
+
     private static final long RENDEZVOUS_NANOS = TimeUnit.SECONDS.toNanos(60);
 
     private PipeRelay() {}
@@ -59,7 +63,7 @@ final class PipeRelay {
                 PrivateSockets.delete(secondPath);
             }
             if (sides[0] == null || sides[1] == null) {
-                logger.warn("a pipe end that moved to another process did not connect within {} s; its peer reads "
+                Log.logger.warn("a pipe end that moved to another process did not connect within {} s; its peer reads "
                         + "an end of stream", TimeUnit.NANOSECONDS.toSeconds(RENDEZVOUS_NANOS));
                 return;
             }
@@ -69,7 +73,7 @@ final class PipeRelay {
             copy(sides[0], sides[1]);
             back.join();
         } catch (IOException e) {
-            logger.warn("a pipe relay failed: {}", e.toString());
+            Log.logger.warn("a pipe relay failed: {}", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

@@ -2,9 +2,6 @@ package dev.gil.multiprocess;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import com.google.common.cache.Cache;
-import com.google.common.cache.CacheBuilder;
-import com.google.common.util.concurrent.ThreadFactoryBuilder;
 import dev.gil.multiprocess.internal.FrameChannel;
 import dev.gil.multiprocess.internal.Limits;
 import dev.gil.multiprocess.internal.PoolProtocol;
@@ -17,6 +14,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -25,7 +23,6 @@ import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -75,7 +72,11 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe: any number of threads may call {@code map} and friends at once.
  */
 public final class ProcessPool implements TaskPool {
-    private static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
+    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
+    private static final class Log {
+        static final Logger logger = LoggerFactory.getLogger(ProcessPool.class);
+    }
+
     private static final AtomicInteger poolCounter = new AtomicInteger();
     private static final AtomicInteger functionIds = new AtomicInteger();
     private static final int START_ATTEMPTS = 3;
@@ -111,9 +112,19 @@ public final class ProcessPool implements TaskPool {
     private final AtomicInteger workerCounter = new AtomicInteger();
     /** Handles worker ends and starts replacements, one at a time. */
     private final ExecutorService supervisor;
-    /** Functions by their serialized form, so a worker reads each distinct function once. */
-    private final Cache<ByteBuffer, PoolJob.ShippedFunction> shipped =
-            CacheBuilder.newBuilder().maximumSize(1024).build();
+    /**
+     * Functions by their serialized form, so a worker reads each distinct function once; the 1,024 used last. A
+     * map rather than Guava's cache, whose first use costs a script's fresh JVM tens of milliseconds
+     * ({@code java.util.logging} comes with it). Guarded by itself.
+     */
+    private final Map<ByteBuffer, PoolJob.ShippedFunction> shipped = new LinkedHashMap<>(16, 0.75f, true) {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<ByteBuffer, PoolJob.ShippedFunction> eldest) {
+            return size() > 1024;
+        }
+    };
 
     private ProcessPool(Builder builder) {
         this.name = builder.name != null ? builder.name : "ProcessPool-" + poolCounter.incrementAndGet();
@@ -122,8 +133,12 @@ public final class ProcessPool implements TaskPool {
         this.maxTasksPerChild = builder.maxTasksPerChild;
         this.jvmOptions = List.copyOf(builder.jvmOptions);
         this.warmStart = builder.warmStart;
-        this.supervisor = Executors.newSingleThreadExecutor(
-                new ThreadFactoryBuilder().setNameFormat(name + "-supervisor").setDaemon(true).build());
+        String supervisorName = name + "-supervisor"; // no name format: String.format's first use costs a fresh JVM
+        this.supervisor = Executors.newSingleThreadExecutor(task -> {
+            Thread thread = new Thread(task, supervisorName);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -386,11 +401,9 @@ public final class ProcessPool implements TaskPool {
             throw new IllegalArgumentException("the function " + fn.getClass().getName() + " cannot be sent to a "
                     + "worker JVM: it is or captures something that is not serializable: " + e.getMessage(), e);
         }
-        try {
-            return shipped.get(ByteBuffer.wrap(bytes), () -> PoolJob.ShippedFunction.of(functionIds.incrementAndGet(),
-                    bytes));
-        } catch (ExecutionException impossible) {
-            throw new IllegalStateException(impossible.getCause());
+        synchronized (shipped) {
+            return shipped.computeIfAbsent(ByteBuffer.wrap(bytes),
+                    key -> PoolJob.ShippedFunction.of(functionIds.incrementAndGet(), bytes));
         }
     }
 
@@ -636,7 +649,7 @@ public final class ProcessPool implements TaskPool {
             failedIndex = in.getInt();
             failure = readFailure(in);
         } else {
-            logger.warn("{}: unexpected frame kind {} from {}", name, frame.kind(), worker);
+            Log.logger.warn("{}: unexpected frame kind {} from {}", name, frame.kind(), worker);
             return;
         }
         PoolJob.Chunk chunk;
@@ -711,18 +724,18 @@ public final class ProcessPool implements TaskPool {
         }
         String code = exitCode.isPresent() ? String.valueOf(exitCode.getAsInt()) : "unknown";
         if (running != null) {
-            logger.warn("{}: {} (pid {}) died while running task #{}, exit code {}{}", name, worker,
+            Log.logger.warn("{}: {} (pid {}) died while running task #{}, exit code {}{}", name, worker,
                     worker.process.pid(), running.firstItem, code, replace ? "; starting a replacement" : "");
             running.job.chunkFailed(running, PoolProtocol.WHOLE_CHUNK,
                     new WorkerDiedException(worker.name, worker.process.pid(), exitCode));
         } else if (!worker.retiring && !terminated) {
-            logger.warn("{}: {} (pid {}) ended unexpectedly, exit code {}", name, worker, worker.process.pid(),
+            Log.logger.warn("{}: {} (pid {}) ended unexpectedly, exit code {}", name, worker, worker.process.pid(),
                     code);
         }
         try {
             worker.process.close();
         } catch (IllegalStateException stillRunning) {
-            logger.warn("{}: {} would not exit even when killed", name, worker);
+            Log.logger.warn("{}: {} would not exit even when killed", name, worker);
         }
         if (replace) {
             startReplacement();
@@ -748,7 +761,7 @@ public final class ProcessPool implements TaskPool {
                 return;
             } catch (RuntimeException e) {
                 failure = e;
-                logger.warn("{}: starting a replacement worker failed (attempt {} of {}): {}", name, attempt,
+                Log.logger.warn("{}: starting a replacement worker failed (attempt {} of {}): {}", name, attempt,
                         START_ATTEMPTS, e.getMessage());
             } finally {
                 lock.lock();

@@ -1,7 +1,7 @@
 package dev.gil.multiprocess;
 
 import dev.gil.multiprocess.internal.FrameChannel;
-import dev.gil.multiprocess.internal.ObjectCodec;
+import dev.gil.multiprocess.internal.WireCodec;
 import dev.gil.multiprocess.internal.PrivateSockets;
 import dev.gil.multiprocess.internal.QueueServer;
 import dev.gil.multiprocess.internal.QueueStore;
@@ -290,7 +290,7 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
     private byte[] serialize(T item) {
         Objects.requireNonNull(item, "item");
         try {
-            return ObjectCodec.encode(item);
+            return WireCodec.encodeTagged(item);
         } catch (NotSerializableException e) {
             throw new IllegalArgumentException("an item of type " + item.getClass().getName() + " cannot be put on a "
                     + "process queue: it is or refers to something that is not serializable: " + e.getMessage(), e);
@@ -300,8 +300,8 @@ public final class ProcessQueue<T> implements Closeable, Serializable {
     @SuppressWarnings("unchecked")
     private T deserialize(byte[] bytes) {
         try {
-            return (T) ObjectCodec.decode(bytes);
-        } catch (IOException | ClassNotFoundException e) {
+            return (T) WireCodec.decodeTagged(bytes);
+        } catch (IOException e) {
             throw new IllegalStateException("an item taken from the queue could not be read here (it is consumed): "
                     + e, e);
         }

@@ -9,7 +9,8 @@ import java.util.stream.Stream;
 
 /**
  * A parent JVM for {@link ClassDataArchiveForkedTest}, started with jars only on its class path: runs one child, waits
- * for the archive it recorded to be kept, runs another, and prints what each child was started with.
+ * for the archive it recorded to be kept, runs another, then one with the Java agent given as the second argument, if
+ * any, and prints what each child was started with.
  */
 public final class CdsParent {
     private CdsParent() {}
@@ -31,6 +32,14 @@ public final class CdsParent {
             while (archives(cache) == 0 && System.nanoTime() < deadline) { // kept once the parent saw the exit
                 Thread.onSpinWait();
             }
+        }
+        if (args.length > 1) { // a Java agent: it cannot live with an archive, so the child starts plainly
+            JvmProcess process = JvmProcess.builder(CdsParent::jvmArguments).jvmOptions("-javaagent:" + args[1])
+                    .build();
+            process.start();
+            process.join();
+            System.out.println("child 3 exit " + process.exitCode().orElse(-1000) + " arguments " + process.result());
+            process.close();
         }
     }
 

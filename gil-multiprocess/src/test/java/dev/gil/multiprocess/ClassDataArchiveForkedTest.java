@@ -11,16 +11,18 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
 import java.util.jar.JarOutputStream;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The class data archive with real JVMs: a parent whose class path is all jars (as in production; Maven's test class
- * path has directories, which CDS refuses) records an archive with its first child and maps it in the second, and no
- * CDS message reaches the output.
+ * path has directories, which CDS refuses) records an archive with its first child and maps it in the second, starts a
+ * third with a Java agent (which cannot live with an archive) plainly, and no CDS message reaches the output.
  */
 class ClassDataArchiveForkedTest {
     @TempDir
@@ -40,16 +42,29 @@ class ClassDataArchiveForkedTest {
                 classPath.add(entry);
             }
         }
+        Path agent = temp.resolve("agent.jar");
+        Manifest manifest = new Manifest();
+        manifest.getMainAttributes().put(Attributes.Name.MANIFEST_VERSION, "1.0");
+        manifest.getMainAttributes().putValue("Premain-Class", NoOpAgent.class.getName());
+        try (JarOutputStream out = new JarOutputStream(Files.newOutputStream(agent), manifest)) {
+            String entry = NoOpAgent.class.getName().replace('.', '/') + ".class";
+            out.putNextEntry(new JarEntry(entry));
+            try (var in = NoOpAgent.class.getClassLoader().getResourceAsStream(entry)) {
+                in.transferTo(out);
+            }
+        }
         Process parent = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Ddev.gil.multiprocess.cds.dir=" + cache, "-cp", String.join(File.pathSeparator, classPath),
-                CdsParent.class.getName(), cache.toString()).redirectErrorStream(true).start();
+                CdsParent.class.getName(), cache.toString(), agent.toString()).redirectErrorStream(true).start();
         parent.getOutputStream().close();
         String output = new String(parent.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(parent.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(parent.exitValue()).as(output).isZero();
 
         List<String> lines = output.lines().filter(line -> line.startsWith("child ")).toList();
-        assertThat(lines).as(output).hasSize(2);
+        assertThat(lines).as(output).hasSize(3);
+        assertThat(lines.get(2)).as("with a Java agent, from jars: no archive, and it runs").startsWith(
+                "child 3 exit 0 ").contains("-javaagent:").doesNotContain("SharedArchiveFile", "ArchiveClassesAtExit");
         assertThat(lines.get(0)).startsWith("child 1 exit 0 ").contains("-XX:ArchiveClassesAtExit=" + cache);
         try (Stream<Path> files = Files.list(cache)) {
             List<Path> kept = files.toList();

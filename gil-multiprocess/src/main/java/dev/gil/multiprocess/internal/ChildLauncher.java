@@ -78,15 +78,14 @@ public final class ChildLauncher {
 
     private static Launched launch(String name, List<String> jvmOptions, Map<String, String> environment,
             Path workingDirectory, String preparationFlag) throws IOException {
-        String token = PrivateSockets.newToken();
         Path fifo = ControlPipes.create();
         if (fifo != null) {
             try (FileChannel bothWays = ControlPipes.openBothWays(fifo)) {
                 Started child = start(name, jvmOptions, environment, workingDirectory, preparationFlag,
-                        ControlPipes.ARGUMENT_PREFIX + fifo, token);
+                        ControlPipes.ARGUMENT_PREFIX + fifo);
                 Frames control;
                 try {
-                    control = ControlPipes.awaitChild(fifo, bothWays, child.process(), token, child.stdin(),
+                    control = ControlPipes.awaitChild(fifo, bothWays, child.process(), child.token(), child.stdin(),
                             HANDSHAKE_TIMEOUT_NANOS);
                 } catch (IOException | RuntimeException e) {
                     child.process().destroyForcibly(); // not left running without a channel
@@ -101,25 +100,28 @@ public final class ChildLauncher {
         Path socket = PrivateSockets.newShortLivedSocketPath("control.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
-            Started child = start(name, jvmOptions, environment, workingDirectory, preparationFlag, socket.toString(),
-                    token);
-            return child.launched(awaitChild(server, child.process(), token));
+            Started child = start(name, jvmOptions, environment, workingDirectory, preparationFlag, socket.toString());
+            return child.launched(awaitChild(server, child.process(), child.token()));
         } finally {
             PrivateSockets.delete(socket);
         }
     }
 
     /** A child started and given its token, not yet met on its control channel. */
-    private record Started(Process process, OutputStream stdin, List<Thread> outputPumps,
+    private record Started(Process process, String token, OutputStream stdin, List<Thread> outputPumps,
             AtomicReference<String> outputPrefix) {
         Launched launched(Frames control) {
             return new Launched(process, control, outputPumps, stdin, outputPrefix);
         }
     }
 
-    /** Starts the child JVM, tells it where to meet us ({@code channel}), and sends it the token on its stdin. */
+    /**
+     * Starts the child JVM, tells it where to meet us ({@code channel}), and sends it a new token on its stdin. The
+     * token is drawn once the child is on its way: a first {@code SecureRandom} costs a fresh JVM milliseconds that
+     * the child's boot hides.
+     */
     private static Started start(String name, List<String> jvmOptions, Map<String, String> environment,
-            Path workingDirectory, String preparationFlag, String channel, String token) throws IOException {
+            Path workingDirectory, String preparationFlag, String channel) throws IOException {
         ProcessBuilder builder = new ProcessBuilder();
         builder.environment().putAll(environment);
         List<String> defaults = defaultJvmOptions(jvmOptions, builder.environment());
@@ -129,6 +131,7 @@ public final class ChildLauncher {
         command.addAll(defaults);
         command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
         command.addAll(Limits.sameAsOurs());
+        command.addAll(AllowedClasses.sameAsOurs());
         command.addAll(classData.options());
         command.addAll(jvmOptions);
         command.add("-cp");
@@ -154,6 +157,7 @@ public final class ChildLauncher {
         }
         process.onExit().thenAccept(exited -> classData.childExited(exited.exitValue()));
         OutputStream stdin = process.getOutputStream();
+        String token = PrivateSockets.newToken();
         try {
             stdin.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
             stdin.flush();
@@ -164,7 +168,7 @@ public final class ChildLauncher {
         List<Thread> pumps = List.of(
                 pump(process.getInputStream(), () -> System.out, prefix, name + "-stdout"),
                 pump(process.getErrorStream(), () -> System.err, prefix, name + "-stderr"));
-        return new Started(process, stdin, pumps, prefix);
+        return new Started(process, token, stdin, pumps, prefix);
     }
 
     /**

@@ -167,21 +167,17 @@ public final class ChildMain {
         throw new IllegalArgumentException("not a task: " + target.getClass().getName());
     }
 
-    /** Packed if {@link SmallValues} takes it (as a runnable's {@code null} always is), else serialized. */
+    /** Encoded as {@link WireCodec} chooses (a runnable's {@code null} is packed). */
     private static void sendResult(Frames control, Object result) throws IOException {
-        byte[] packed = SmallValues.encode(result);
-        if (packed != null) {
-            control.send(ControlProtocol.RESULT_PACKED, packed, 0, packed.length);
-            return;
-        }
-        byte[] serialized;
+        WireCodec.Encoded encoded;
         try {
-            serialized = SerialCodec.serialize(result);
+            encoded = WireCodec.encode(result);
         } catch (java.io.NotSerializableException e) {
             throw new IllegalStateException("the task's result of type " + result.getClass().getName()
                     + " is not serializable: " + e.getMessage(), e);
         }
-        control.send(ControlProtocol.RESULT, serialized, 0, serialized.length);
+        control.send(encoded.packed() ? ControlProtocol.RESULT_PACKED : ControlProtocol.RESULT, encoded.bytes(), 0,
+                encoded.bytes().length);
     }
 
     /** The exception itself if it crosses, else a {@link ChildException} with its class name, message and trace. */

@@ -47,7 +47,11 @@ public final class ClassDataArchive {
     /** How many archives the cache keeps: those used last. */
     static final int KEPT_ARCHIVES = 4;
 
-    private static final Logger logger = LoggerFactory.getLogger(ClassDataArchive.class);
+    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
+    private static final class Log {
+        static final Logger logger = LoggerFactory.getLogger(ClassDataArchive.class);
+    }
+
     private static final List<String> QUIET = List.of("-Xlog:cds*=off");
     /** Keys a child of this JVM is recording now: one recording per key at a time. */
     private static final Set<String> recording = ConcurrentHashMap.newKeySet();
@@ -71,13 +75,13 @@ public final class ClassDataArchive {
             try {
                 if (exitCode == 0 && Files.isRegularFile(recordingFile) && Files.size(recordingFile) > 0) {
                     move(recordingFile, archive);
-                    logger.debug("recorded the class data archive {}", archive);
                     prune(archive.getParent(), KEPT_ARCHIVES);
+                    Log.logger.debug("recorded the class data archive {}", archive);
                 } else {
                     Files.deleteIfExists(recordingFile);
                 }
             } catch (IOException e) {
-                logger.debug("could not keep the class data archive {}", recordingFile, e);
+                Log.logger.debug("could not keep the class data archive {}", recordingFile, e);
             } finally {
                 recording.remove(key);
             }
@@ -124,11 +128,14 @@ public final class ClassDataArchive {
             if (!recording.add(key)) {
                 return Plan.NONE; // another child is recording it: this one runs without
             }
+            // Room for the new one now: pruning again once it is recorded would not happen if this JVM exits first,
+            // as a short program does right after its child.
+            prune(directory, KEPT_ARCHIVES - 1);
             Path file = Files.createTempFile(directory, key + "-", ".recording");
             Files.delete(file); // the JVM creates it; an empty one left behind would only be deleted later
             return new Plan(concat(QUIET, "-XX:ArchiveClassesAtExit=" + file), key, file, archive);
         } catch (IOException | RuntimeException e) {
-            logger.debug("class data archive off for this child", e);
+            Log.logger.debug("class data archive off for this child", e);
             return Plan.NONE;
         }
     }
@@ -179,7 +186,7 @@ public final class ClassDataArchive {
                     + ": an archive there could be replaced by someone else";
             if (!warnedNotPrivate) {
                 warnedNotPrivate = true;
-                logger.warn("Child JVMs start without a class data archive: {} (make it mode 0700, or set -D{})",
+                Log.logger.warn("Child JVMs start without a class data archive: {} (make it mode 0700, or set -D{})",
                         problem, DIRECTORY_PROPERTY);
             }
             throw new IOException(problem);
@@ -196,16 +203,27 @@ public final class ClassDataArchive {
         return cache.resolve("gil4j").resolve("cds");
     }
 
-    /** Removes all but the {@code keep} archives used last (each use touches its archive), quietly. */
+    /**
+     * Removes all but the {@code keep} archives used last (each use touches its archive), and recordings an hour old
+     * (their parent died before it could keep or drop them), quietly.
+     */
     static void prune(Path directory, int keep) {
         try (Stream<Path> files = Files.list(directory)) {
-            List<Path> archives = files.filter(file -> file.getFileName().toString().endsWith(".jsa"))
+            List<Path> all = files.toList();
+            List<Path> archives = all.stream().filter(file -> file.getFileName().toString().endsWith(".jsa"))
                     .sorted(java.util.Comparator.comparing(ClassDataArchive::lastModified).reversed()).toList();
             for (Path old : archives.subList(Math.min(keep, archives.size()), archives.size())) {
                 Files.deleteIfExists(old); // a child mapping it keeps its mapping; the next one records anew
             }
+            long anHourAgo = System.currentTimeMillis() - java.util.concurrent.TimeUnit.HOURS.toMillis(1);
+            for (Path file : all) {
+                if (file.getFileName().toString().endsWith(".recording")
+                        && lastModified(file).toMillis() < anHourAgo) {
+                    Files.deleteIfExists(file);
+                }
+            }
         } catch (IOException | java.io.UncheckedIOException e) {
-            logger.debug("could not prune the class data archives in {}", directory, e);
+            Log.logger.debug("could not prune the class data archives in {}", directory, e);
         }
     }
 

@@ -42,7 +42,11 @@ final class ControlPipes {
     /** {@code -Ddev.gil.multiprocess.control=socket} makes every child use the AF_UNIX socket. */
     static final String TRANSPORT_PROPERTY = "dev.gil.multiprocess.control";
 
-    private static final Logger logger = LoggerFactory.getLogger(ControlPipes.class);
+    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
+    private static final class Log {
+        static final Logger logger = LoggerFactory.getLogger(ControlPipes.class);
+    }
+
     /** Set when {@code mkfifo} failed once: children use sockets from then on. */
     private static volatile boolean unavailable;
     private static final Object spareLock = new Object();
@@ -119,9 +123,9 @@ final class ControlPipes {
                     LinkOption.NOFOLLOW_LINKS).isOther()) {
                 return fifo;
             }
-            logger.debug("mkfifo failed ({}); child JVMs use AF_UNIX sockets for their control channel", output);
+            Log.logger.debug("mkfifo failed ({}); child JVMs use AF_UNIX sockets for their control channel", output);
         } catch (IOException e) {
-            logger.debug("no mkfifo ({}); child JVMs use AF_UNIX sockets for their control channel", e.toString());
+            Log.logger.debug("no mkfifo ({}); child JVMs use AF_UNIX sockets for their control channel", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             PrivateSockets.delete(fifo);

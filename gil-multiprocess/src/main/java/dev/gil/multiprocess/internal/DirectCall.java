@@ -1,6 +1,5 @@
 package dev.gil.multiprocess.internal;
 
-import java.io.InvalidClassException;
 import java.lang.invoke.MethodType;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -71,8 +70,11 @@ final class DirectCall implements Callable<Object> {
         Method method;
         try {
             ClassLoader loader = capturing.getClassLoader();
-            Class<?> owner = Class.forName(implClassName.replace('/', '.'), false, loader);
-            SerialCodec.checkAllowed(owner);
+            String ownerName = implClassName.replace('/', '.');
+            if (!AllowedClasses.allowed(ownerName)) {
+                return null; // the strict path refuses it with the reason
+            }
+            Class<?> owner = Class.forName(ownerName, false, loader);
             // The JDK's own descriptor parser: MethodType is set up as the JVM boots, and parsing links nothing.
             MethodType type = MethodType.fromMethodDescriptorString(implMethodSignature, loader);
             method = owner.getDeclaredMethod(implMethodName, type.parameterArray());
@@ -82,7 +84,7 @@ final class DirectCall implements Callable<Object> {
                 return null;
             }
             method.setAccessible(true);
-        } catch (ClassNotFoundException | NoSuchMethodException | InvalidClassException | RuntimeException
+        } catch (ClassNotFoundException | NoSuchMethodException | RuntimeException
                 | LinkageError notDirectly) { // a malformed descriptor or a missing class among them
             return null;
         }

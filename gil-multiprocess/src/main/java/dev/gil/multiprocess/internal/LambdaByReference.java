@@ -136,8 +136,9 @@ public final class LambdaByReference {
         }
         Object[] fields = (Object[]) decoded;
         try {
-            Class<?> capturing = Class.forName(binaryName((String) fields[0]), false, SerialCodec.contextLoader());
-            SerialCodec.checkAllowed(capturing);
+            String capturingName = binaryName((String) fields[0]);
+            AllowedClasses.check(capturingName); // before the class is loaded
+            Class<?> capturing = Class.forName(capturingName, false, SerialCodec.contextLoader());
             Object[] captured = (Object[]) fields[9];
             for (Object value : captured) {
                 checkAllowedTree(value);

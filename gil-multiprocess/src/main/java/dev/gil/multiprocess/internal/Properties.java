@@ -10,7 +10,11 @@ import org.slf4j.LoggerFactory;
  * one release, with a warning (once per name) that says what to use instead. {@code docs/configuration.md} lists them.
  */
 final class Properties {
-    private static final Logger logger = LoggerFactory.getLogger(Properties.class);
+    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
+    private static final class Log {
+        static final Logger logger = LoggerFactory.getLogger(Properties.class);
+    }
+
     private static final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     private Properties() {}
@@ -26,7 +30,7 @@ final class Properties {
             return fallback;
         }
         if (warned.add(oldName)) {
-            logger.warn("-D{} is deprecated and will be ignored in the next release: use -D{}", oldName, name);
+            Log.logger.warn("-D{} is deprecated and will be ignored in the next release: use -D{}", oldName, name);
         }
         return old;
     }

@@ -11,18 +11,16 @@ import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 
 /**
- * Java serialization for what crosses between JVMs, with a deserialization filter on the way in.
+ * Java serialization for what crosses between JVMs, with an allow-list on the way in.
  *
- * <p>The filter allows JDK value types ({@code java.lang}, {@code java.util}, {@code java.time}, {@code java.math},
- * {@code java.net.URI}, lambdas' {@code SerializedLambda}, {@code java.io} exceptions) and any class that is not the
- * JDK's (the application's own, from the shared class path); it rejects the rest of the JDK ({@code javax.*},
- * {@code sun.*}, {@code jdk.*}, other {@code java.*}), where deserialization gadgets live. It also bounds depth
- * (100), array length and references. A pattern in the system property {@value #FILTER_PROPERTY} (JDK filter
- * syntax, such as {@code "!com.example.Unsafe;com.example.**"}) is consulted first.
+ * <p>Every class named in the stream is checked against {@link AllowedClasses} by its name before it is loaded, and
+ * again by the stream's filter, which also bounds depth (100), array length, references and decoding time. Dynamic
+ * proxies are refused outright. A pattern in the system property {@value #FILTER_PROPERTY} (JDK filter syntax, such
+ * as {@code "!com.example.Unsafe;com.example.**"}) is consulted first, limits ({@code maxdepth=}) included.
  */
 public final class SerialCodec {
     /** System property with extra filter patterns, consulted before the defaults. */
-    public static final String FILTER_PROPERTY = "dev.gil.multiprocess.serialFilter";
+    public static final String FILTER_PROPERTY = AllowedClasses.PATTERNS_PROPERTY;
 
     private static final ObjectInputFilter USER_FILTER = userFilter();
 
@@ -62,25 +60,25 @@ public final class SerialCodec {
         try (ObjectInputStream in = new ObjectInputStream(new ByteArrayInputStream(bytes)) {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+                String element = elementClassName(desc.getName());
+                if (element != null && !AllowedClasses.allowed(element)) {
+                    rejected[0] = element;
+                    throw AllowedClasses.rejected(element);
+                }
                 try {
                     return Class.forName(desc.getName(), false, contextLoader());
                 } catch (ClassNotFoundException e) {
                     return super.resolveClass(desc);
                 }
             }
+
+            @Override
+            protected Class<?> resolveProxyClass(String[] interfaces) throws InvalidClassException {
+                rejected[0] = "a dynamic proxy of " + String.join(", ", interfaces);
+                throw AllowedClasses.rejected(rejected[0]);
+            }
         }) {
-            long started = System.nanoTime();
-            in.setObjectInputFilter(info -> {
-                String overBudget = overBudget(info, bytes.length, started);
-                ObjectInputFilter.Status status = overBudget != null ? ObjectInputFilter.Status.REJECTED : check(info);
-                if (status == ObjectInputFilter.Status.REJECTED && rejected[0] == null) {
-                    rejected[0] = overBudget != null ? overBudget : info.serialClass() != null
-                            ? info.serialClass().getName()
-                            : "a graph over the limits (depth " + info.depth() + ", references " + info.references()
-                                    + ", array length " + info.arrayLength() + ")";
-                }
-                return status;
-            });
+            in.setObjectInputFilter(new StreamFilter(bytes.length, rejected));
             return in.readObject();
         } catch (InvalidClassException e) {
             if (rejected[0] != null) {
@@ -89,6 +87,34 @@ public final class SerialCodec {
                 throw clear;
             }
             throw e;
+        }
+    }
+
+    /**
+     * The filter of one stream: the allow-list and the limits, and the first reason for a refusal. A class, not a
+     * lambda: a fresh child would link an invokedynamic for a lambda on its first object.
+     */
+    private static final class StreamFilter implements ObjectInputFilter {
+        private final int frameBytes;
+        private final String[] rejected;
+        private final long started = System.nanoTime();
+
+        StreamFilter(int frameBytes, String[] rejected) {
+            this.frameBytes = frameBytes;
+            this.rejected = rejected;
+        }
+
+        @Override
+        public Status checkInput(FilterInfo info) {
+            String overBudget = overBudget(info, frameBytes, started);
+            Status status = overBudget != null ? Status.REJECTED : check(info);
+            if (status == Status.REJECTED && rejected[0] == null) {
+                rejected[0] = overBudget != null ? overBudget : info.serialClass() != null
+                        ? info.serialClass().getName()
+                        : "a graph over the limits (depth " + info.depth() + ", references " + info.references()
+                                + ", array length " + info.arrayLength() + ")";
+            }
+            return status;
         }
     }
 
@@ -123,8 +149,7 @@ public final class SerialCodec {
 
     /** The loader classes are resolved with: the thread's context loader, else this library's. */
     static ClassLoader contextLoader() {
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        return loader != null ? loader : SerialCodec.class.getClassLoader();
+        return AllowedClasses.contextLoader();
     }
 
     /**
@@ -162,8 +187,20 @@ public final class SerialCodec {
     }
 
     private static InvalidClassException rejected(String what) {
-        return new InvalidClassException(what, "rejected by gil4j's deserialization filter; the system property "
-                + FILTER_PROPERTY + " can allow it");
+        return AllowedClasses.rejected(what);
+    }
+
+    /** The class an array descriptor's elements are of, a class's own name, or {@code null} for primitives. */
+    private static String elementClassName(String name) {
+        int dimensions = 0;
+        while (dimensions < name.length() && name.charAt(dimensions) == '[') {
+            dimensions++;
+        }
+        if (dimensions == 0) {
+            return name;
+        }
+        return name.charAt(dimensions) == 'L' && name.endsWith(";") ? name.substring(dimensions + 1,
+                name.length() - 1) : null;
     }
 
     static ObjectInputFilter.Status check(ObjectInputFilter.FilterInfo info) {
@@ -183,23 +220,8 @@ public final class SerialCodec {
         while (type.isArray()) {
             type = type.getComponentType();
         }
-        return type.isPrimitive() || allowed(type.getName(), type) ? ObjectInputFilter.Status.ALLOWED
+        return type.isPrimitive() || AllowedClasses.allowed(type) ? ObjectInputFilter.Status.ALLOWED
                 : ObjectInputFilter.Status.REJECTED;
-    }
-
-    private static boolean allowed(String name, Class<?> type) {
-        if (name.startsWith("java.lang.") || name.startsWith("java.util.") || name.startsWith("java.time.")
-                || name.startsWith("java.math.") || name.equals("java.net.URI")) {
-            return !name.startsWith("java.lang.reflect.") && !name.startsWith("java.lang.invoke.")
-                    || name.equals("java.lang.invoke.SerializedLambda");
-        }
-        if (name.startsWith("java.io.")) {
-            return Throwable.class.isAssignableFrom(type);
-        }
-        boolean jdk = name.startsWith("java.") || name.startsWith("javax.") || name.startsWith("jdk.")
-                || name.startsWith("sun.") || name.startsWith("com.sun.") || name.startsWith("org.w3c.")
-                || name.startsWith("org.xml.") || name.startsWith("org.ietf.");
-        return !jdk;
     }
 
     private static ObjectInputFilter userFilter() {

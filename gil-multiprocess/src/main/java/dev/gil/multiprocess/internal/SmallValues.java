@@ -6,6 +6,7 @@ import java.nio.BufferOverflowException;
 import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
@@ -25,15 +26,16 @@ import java.util.Set;
  * {@code Short}, {@code Character}, {@code Integer}, {@code Long}, {@code Float}, {@code Double}, {@code String},
  * {@code byte[]}, {@code Object[]} (a Python tuple), and {@code ArrayList}, {@code HashMap}, {@code LinkedHashMap},
  * {@code HashSet}, {@code LinkedHashSet} and the immutable {@code List.of}, {@code Set.of} and {@code Map.of}
- * collections of those, nested up to {@value #MAX_DEPTH} deep. Pickle has opcodes for exactly these; Java
- * serialization writes class descriptors for each: about 180 bytes for {@code {"ping", 12345, 1.5}} against 28 here,
- * and several times the time. Anything else (a subclass, a {@code String[]}, a record, a user's class) is not
- * encodable and goes through {@link SerialCodec}; so does a graph in which one array or collection appears twice,
- * since packing would turn the shared one into two (Java serialization keeps identity and cycles).
+ * collections of those, serializable records and enums (see {@link PackedTypes}), nested up to {@value #MAX_DEPTH}
+ * deep. Pickle has opcodes for exactly these; Java serialization writes class descriptors for each: about 180 bytes
+ * for {@code {"ping", 12345, 1.5}} against 28 here, and several times the time. Anything else (a subclass, a
+ * {@code String[]}, a user's class that is not a record) is not encodable and goes through {@link SerialCodec}; so
+ * does a graph in which one array, collection or record appears twice, since packing would turn the shared one into
+ * two (Java serialization keeps identity and cycles).
  *
- * <p>Decoding makes exactly the same types again, and only these JDK types, so no filter is needed. Every length is
- * checked against the bytes that remain before anything is allocated, and nesting is bounded, so the work is
- * proportional to the frame.
+ * <p>Decoding makes exactly the same types again. The JDK types are fixed; a record's or an enum's class is checked
+ * against {@link AllowedClasses} by name before it is loaded. Every length is checked against the bytes that remain
+ * before anything is allocated, and nesting is bounded, so the work is proportional to the frame.
  */
 public final class SmallValues {
     static final int MAX_DEPTH = 8;
@@ -60,6 +62,8 @@ public final class SmallValues {
     private static final byte CHAR = 19;
     private static final byte FLOAT = 20;
     private static final byte LATIN1_STRING = 21;
+    private static final byte RECORD = 22;
+    private static final byte ENUM = 23;
 
     /** The classes of {@code List.of(..)}, {@code Set.of(..)} and {@code Map.of(..)}: a small and a general one each. */
     private static final Set<Class<?>> IMMUTABLE_LISTS = Set.of(List.of().getClass(), List.of(1).getClass());
@@ -70,13 +74,14 @@ public final class SmallValues {
 
     /** The encoding of {@code value}, or {@code null} if it has a part this codec does not take. */
     public static byte[] encode(Object value) {
-        int size = size(value, 0, new Containers());
+        Containers containers = new Containers();
+        int size = size(value, 0, containers);
         if (size < 0) {
             return null;
         }
         ByteBuffer out = ByteBuffer.allocate(size);
         try {
-            write(value, out);
+            write(value, out, containers.recordComponents);
         } catch (BufferOverflowException | ConcurrentModificationException changing) {
             throw new ConcurrentModificationException("a message changed while it was being encoded: another thread"
                     + " modified a collection or array in it", changing);
@@ -133,6 +138,14 @@ public final class SmallValues {
         } else if (type == byte[].class) {
             return 5 + ((byte[]) value).length;
         }
+        Class<?> enumClass = PackedTypes.enumClass(value);
+        if (enumClass != null) {
+            return (int) Math.min(Integer.MAX_VALUE / 2 + 1L,
+                    1L + size(enumClass.getName(), 0, containers) + size(((Enum<?>) value).name(), 0, containers));
+        }
+        if (type.isRecord()) {
+            return recordSize(value, depth, containers);
+        }
         byte tag = tag(type);
         if (depth >= MAX_DEPTH || tag < 0 || !containers.addNew(value)) {
             return -1;
@@ -161,12 +174,35 @@ public final class SmallValues {
         return total > Integer.MAX_VALUE / 2 ? -1 : (int) total;
     }
 
+    /** A record's size: its tag, its class name, its component count and its components, each read once. */
+    private static int recordSize(Object record, int depth, Containers containers) {
+        PackedTypes.RecordShape shape = PackedTypes.recordShape(record.getClass());
+        if (shape == null || depth >= MAX_DEPTH || !containers.addNew(record)) {
+            return -1;
+        }
+        Object[] components = shape.components(record);
+        containers.recordComponents.add(components);
+        long total = 1 + size(record.getClass().getName(), 0, containers) + 4;
+        for (Object component : components) {
+            int componentSize = size(component, depth + 1, containers);
+            if (componentSize < 0) {
+                return -1;
+            }
+            total += componentSize;
+        }
+        return total > Integer.MAX_VALUE / 2 ? -1 : (int) total;
+    }
+
     private static int elementSize(Object element, boolean nullFree, int depth, Containers containers) {
         return element == null && nullFree ? -1 : size(element, depth + 1, containers);
     }
 
-    /** The arrays and collections met while sizing one value, by identity: a few in an array, many in a map. */
+    /**
+     * The arrays, collections and records met while sizing one value, by identity: a few in an array, many in a map;
+     * and the records' components in the order met, which writing takes in the same order.
+     */
     private static final class Containers {
+        final ArrayDeque<Object[]> recordComponents = new ArrayDeque<>();
         private final Object[] few = new Object[8];
         private int count;
         private IdentityHashMap<Object, Boolean> many;
@@ -216,7 +252,7 @@ public final class SmallValues {
         return -1;
     }
 
-    private static void write(Object value, ByteBuffer out) {
+    private static void write(Object value, ByteBuffer out, ArrayDeque<Object[]> recordComponents) {
         if (value == null) {
             out.put(NULL);
         } else if (value instanceof Boolean bool) {
@@ -246,19 +282,31 @@ public final class SmallValues {
             out.put(CHAR).putChar(character);
         } else if (value instanceof Float number) {
             out.put(FLOAT).putFloat(number);
+        } else if (value instanceof Enum<?> constant) {
+            out.put(ENUM);
+            write(constant.getDeclaringClass().getName(), out, recordComponents);
+            write(constant.name(), out, recordComponents);
+        } else if (value instanceof Record) {
+            Object[] components = recordComponents.remove();
+            out.put(RECORD);
+            write(value.getClass().getName(), out, recordComponents);
+            out.putInt(components.length);
+            for (Object component : components) {
+                write(component, out, recordComponents);
+            }
         } else {
             out.put(tag(value.getClass()));
             if (value instanceof Map<?, ?> map) {
                 out.putInt(map.size());
                 for (Map.Entry<?, ?> entry : map.entrySet()) {
-                    write(entry.getKey(), out);
-                    write(entry.getValue(), out);
+                    write(entry.getKey(), out, recordComponents);
+                    write(entry.getValue(), out, recordComponents);
                 }
             } else {
                 Collection<?> elements = value instanceof Object[] array ? Arrays.asList(array) : (Collection<?>) value;
                 out.putInt(elements.size());
                 for (Object element : elements) {
-                    write(element, out);
+                    write(element, out, recordComponents);
                 }
             }
         }
@@ -311,9 +359,33 @@ public final class SmallValues {
                 return fill(new LinkedHashMap<>(), elements(in, depth, 2, "map"));
             case IMMUTABLE_MAP:
                 return Map.copyOf(fill(new LinkedHashMap<>(), elements(in, depth, 2, "map")));
+            case ENUM:
+                return PackedTypes.enumConstant(PackedTypes.resolve(className(in), false), className(in));
+            case RECORD:
+                return record(in, depth);
             default:
                 throw new InvalidObjectException("unknown tag " + tag + " in a packed message");
         }
+    }
+
+    /** A record: its class, allowed before it is loaded, then its components, given to its canonical constructor. */
+    private static Object record(ByteBuffer in, int depth) throws IOException {
+        Class<?> type = PackedTypes.resolve(className(in), true);
+        PackedTypes.RecordShape shape = PackedTypes.recordShape(type);
+        if (shape == null) {
+            throw new InvalidObjectException("a packed record of class " + type.getName() + ", which this JVM would "
+                    + "not pack (it replaces or resolves itself, or its module does not open it)");
+        }
+        return shape.construct(type, elements(in, depth, 1, "record"));
+    }
+
+    /** A name written as a string: a class's, or an enum constant's. */
+    private static String className(ByteBuffer in) throws IOException {
+        byte tag = in.get();
+        if (tag != LATIN1_STRING && tag != STRING) {
+            throw new InvalidObjectException("a packed record or enum without its class name");
+        }
+        return tag == LATIN1_STRING ? latin1String(in) : string(in);
     }
 
     /** A container's elements: {@code perEntry} values for each of the count that comes first. */

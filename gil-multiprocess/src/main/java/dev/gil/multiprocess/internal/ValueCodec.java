@@ -9,8 +9,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Encodes the arguments and results of a pool chunk. Arrays whose elements are all {@code Integer}, all {@code Long},
  * all {@code Double} or all {@code String} travel as packed primitives (what pickle's compact opcodes do for Python):
- * a few nanoseconds an element instead of Java serialization's object headers. Anything else, nulls included, goes
- * through {@link SerialCodec} and its deserialization filter.
+ * a few nanoseconds an element instead of Java serialization's object headers. Any other array, nulls included, goes
+ * as {@link WireCodec} encodes it (packed when every element is a value, collection, record or enum it takes).
  */
 public final class ValueCodec {
     private static final byte OBJECTS = 0;
@@ -79,13 +79,12 @@ public final class ValueCodec {
         if (kind == OBJECTS) {
             byte[] rest = new byte[in.remaining()];
             in.get(rest);
-            try {
-                return (Object[]) SerialCodec.deserialize(rest);
-            } catch (ClassNotFoundException e) {
-                throw new IOException("a value of a class this JVM cannot load: " + e.getMessage(), e);
-            } catch (ClassCastException e) {
-                throw new InvalidObjectException("not an array of values: " + e.getMessage());
+            Object decoded = WireCodec.decodeTagged(rest);
+            if (!(decoded instanceof Object[] values)) {
+                throw new InvalidObjectException("not an array of values: "
+                        + (decoded == null ? "null" : decoded.getClass().getName()));
             }
+            return values;
         }
         int n = in.getInt();
         if (n < 0 || n > in.remaining()) {
@@ -140,7 +139,7 @@ public final class ValueCodec {
     private static byte[] serialized(Object[] values, int headerBytes) throws NotSerializableException {
         byte[] body;
         try {
-            body = SerialCodec.serialize(values);
+            body = WireCodec.encodeTagged(values);
         } catch (NotSerializableException e) {
             throw nameTheCulprit(values, e);
         }
@@ -154,7 +153,7 @@ public final class ValueCodec {
     private static NotSerializableException nameTheCulprit(Object[] values, NotSerializableException failure) {
         for (int i = 0; i < values.length; i++) {
             try {
-                SerialCodec.serialize(values[i]);
+                WireCodec.encode(values[i]);
             } catch (NotSerializableException e) {
                 NotSerializableException named = new NotSerializableException("value #" + i + " of type "
                         + values[i].getClass().getName() + (e instanceof Limits.FrameTooLargeException

@@ -110,6 +110,18 @@ public final class WarmStandby {
         }
     }
 
+    /** Lets the waiting child go without waiting for it (it was started with settings that changed since). */
+    static void discard() {
+        CompletableFuture<ChildLauncher.Launched> waiting;
+        synchronized (lock) {
+            waiting = next;
+            next = null;
+        }
+        if (waiting != null) {
+            waiting.thenAccept(launched -> launched.process().toHandle().destroyForcibly());
+        }
+    }
+
     private static CompletableFuture<ChildLauncher.Launched> startInBackground() {
         CompletableFuture<ChildLauncher.Launched> future = new CompletableFuture<>();
         Thread starter = new Thread(() -> {

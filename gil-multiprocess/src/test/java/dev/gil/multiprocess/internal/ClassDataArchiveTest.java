@@ -119,4 +119,25 @@ class ClassDataArchiveTest {
                     .containsExactlyInAnyOrder("key3.jsa", "key4.jsa", "key5.jsa", "key6.jsa", "not-an-archive.txt");
         }
     }
+
+    @Test
+    void aNewRecordingMakesRoomFirstSoTheCacheStaysBoundedWhenItsParentExitsAtOnce() throws Exception {
+        Path cache = Files.createDirectory(temp.resolve("bounded"));
+        Files.setPosixFilePermissions(cache, PosixFilePermissions.fromString("rwx------"));
+        for (int i = 0; i < 7; i++) {
+            Files.write(cache.resolve("key" + i + ".jsa"), new byte[] {1});
+        }
+        Path stale = Files.write(cache.resolve("old-1.recording"), new byte[] {1});
+        Files.setLastModifiedTime(stale, java.nio.file.attribute.FileTime.fromMillis(0));
+        Path fresh = Files.write(cache.resolve("new-1.recording"), new byte[] {1});
+        ClassDataArchive.Plan plan = ClassDataArchive.plan(DEFAULTS, List.of(), jars("app.jar"), cache);
+        assertThat(plan.records()).isTrue();
+        try (java.util.stream.Stream<Path> left = Files.list(cache)) {
+            assertThat(left.filter(path -> path.toString().endsWith(".jsa")).count())
+                    .isEqualTo(ClassDataArchive.KEPT_ARCHIVES - 1);
+        }
+        assertThat(stale).as("a recording an hour old: its parent died").doesNotExist();
+        assertThat(fresh).as("perhaps being written now").exists();
+        plan.childExited(1);
+    }
 }

@@ -10,28 +10,28 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-class ObjectCodecTest {
+class WireCodecTest {
 
     @Test
     void packableValuesArePackedAndTheRestSerializedAndBothComeBackEqual() throws Exception {
         Object list = new ArrayList<>(List.of("ping", 12345, 1.5));
-        byte[] packed = ObjectCodec.encode(list);
+        byte[] packed = WireCodec.encodeTagged(list);
         assertThat(packed[0]).isEqualTo((byte) 'P');
-        assertThat(ObjectCodec.decode(packed)).isEqualTo(list).isExactlyInstanceOf(ArrayList.class);
+        assertThat(WireCodec.decodeTagged(packed)).isEqualTo(list).isExactlyInstanceOf(ArrayList.class);
 
         Object date = LocalDate.of(2026, 12, 2);
-        byte[] serialized = ObjectCodec.encode(date);
+        byte[] serialized = WireCodec.encodeTagged(date);
         assertThat(serialized[0]).isEqualTo((byte) 'S');
-        assertThat(ObjectCodec.decode(serialized)).isEqualTo(date);
+        assertThat(WireCodec.decodeTagged(serialized)).isEqualTo(date);
     }
 
     @Test
     void badInputNamesTheProblem() {
-        assertThatThrownBy(() -> ObjectCodec.encode(new Object())).isInstanceOf(NotSerializableException.class);
-        assertThatThrownBy(() -> ObjectCodec.decode(new byte[0])).isInstanceOf(InvalidObjectException.class)
+        assertThatThrownBy(() -> WireCodec.encodeTagged(new Object())).isInstanceOf(NotSerializableException.class);
+        assertThatThrownBy(() -> WireCodec.decodeTagged(new byte[0])).isInstanceOf(InvalidObjectException.class)
                 .hasMessageContaining("empty");
-        assertThatThrownBy(() -> ObjectCodec.decode(new byte[] {'X', 1})).isInstanceOf(InvalidObjectException.class)
+        assertThatThrownBy(() -> WireCodec.decodeTagged(new byte[] {'X', 1})).isInstanceOf(InvalidObjectException.class)
                 .hasMessageContaining("unknown kind");
-        assertThatThrownBy(() -> ObjectCodec.decode(new byte[] {'P', 9, 0})).isInstanceOf(InvalidObjectException.class);
+        assertThatThrownBy(() -> WireCodec.decodeTagged(new byte[] {'P', 9, 0})).isInstanceOf(InvalidObjectException.class);
     }
 }

@@ -1,0 +1,169 @@
+package dev.gil.benchmarks;
+
+import dev.gil.multiprocess.JvmProcess;
+import dev.gil.multiprocess.ProcessPool;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipFile;
+
+/**
+ * What a user's short program pays, run as a user runs it: a fresh JVM whose {@code main} starts a pool or a child
+ * once, timed from the start of {@code main} (as CPython's peer times {@code Pool(2)} from inside a running
+ * interpreter). {@link #run} starts such a JVM with the application's classes either in a jar (as {@code java -jar}
+ * runs them) or in a class directory with the libraries in a jar beside it (as an IDE or {@code mvn exec:java} runs
+ * them), and reads back what it printed.
+ */
+public final class FreshScript {
+    private FreshScript() {}
+
+    /** How the fresh JVM finds the classes. */
+    enum ClassPath {
+        /** The benchmarks' shaded jar alone. */
+        JAR,
+        /** gil4j's and the benchmarks' classes in a directory, the libraries in the shaded jar after it. */
+        CLASS_DIRECTORY
+    }
+
+    static int square(int x) {
+        return x * x;
+    }
+
+    static void nothing() {}
+
+    /**
+     * The script. {@code pool}: prints the milliseconds from the start of {@code main} to a fresh
+     * {@code ProcessPool(2)}'s first answer (a map of 100 ints), then, after one warm-up map, the tasks per second of
+     * a map over 20,000 ints with the default chunk size and with chunk size 1. {@code process}: prints the
+     * milliseconds to start and join a child with an empty target.
+     *
+     * @param args {@code pool} or {@code process}
+     */
+    public static void main(String[] args) throws Exception {
+        long start = System.nanoTime();
+        if (args[0].equals("process")) {
+            JvmProcess child = new JvmProcess(FreshScript::nothing);
+            child.start();
+            child.join();
+            System.out.println((System.nanoTime() - start) / 1e6);
+            return;
+        }
+        List<Integer> hundred = IntStream.range(0, 100).boxed().collect(Collectors.toList());
+        List<Integer> input = IntStream.range(0, PoolScenarios.TASKS).boxed().collect(Collectors.toList());
+        try (ProcessPool pool = ProcessPool.create(PoolScenarios.WORKERS)) {
+            check(pool.map(FreshScript::square, hundred).get(99) == 99 * 99);
+            double startMillis = (System.nanoTime() - start) / 1e6;
+            pool.map(FreshScript::square, input);
+            long mapStart = System.nanoTime();
+            check(pool.map(FreshScript::square, input).size() == input.size());
+            double defaultChunks = input.size() / ((System.nanoTime() - mapStart) / 1e9);
+            mapStart = System.nanoTime();
+            check(pool.map(FreshScript::square, input, 1).size() == input.size());
+            double chunksOfOne = input.size() / ((System.nanoTime() - mapStart) / 1e9);
+            System.out.println(startMillis + " " + defaultChunks + " " + chunksOfOne);
+        }
+    }
+
+    private static void check(boolean condition) {
+        if (!condition) {
+            throw new IllegalStateException("the pool computed a wrong result");
+        }
+    }
+
+    /**
+     * Runs the script in a fresh JVM and returns the numbers it printed.
+     *
+     * @throws IllegalStateException if the script failed or printed something else
+     */
+    static double[] run(ClassPath classPath, String mode) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", classPath(classPath), FreshScript.class.getName(), mode));
+        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        String output;
+        try (InputStream out = process.getInputStream()) {
+            output = new String(out.readAllBytes()).strip();
+        }
+        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            process.destroyForcibly();
+            throw new IllegalStateException("the fresh script (" + mode + ", " + classPath + ") failed: " + output);
+        }
+        String[] lines = output.split("\n");
+        String[] numbers = lines[lines.length - 1].trim().split(" ");
+        double[] figures = new double[numbers.length];
+        for (int i = 0; i < numbers.length; i++) {
+            figures[i] = Double.parseDouble(numbers[i]);
+        }
+        return figures;
+    }
+
+    private static String classPath(ClassPath kind) throws IOException {
+        Path jar = ownJar();
+        if (kind == ClassPath.JAR) {
+            return jar.toString();
+        }
+        return classDirectory(jar) + File.pathSeparator + jar;
+    }
+
+    private static Path ownJar() throws IOException {
+        try {
+            Path location = Path.of(FreshScript.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (!Files.isRegularFile(location)) {
+                throw new IllegalStateException("run the benchmarks from their jar (gil-benchmarks.jar): the fresh "
+                        + "script's class paths are made from it");
+            }
+            return location;
+        } catch (URISyntaxException e) {
+            throw new IOException(e);
+        }
+    }
+
+    private static Path extracted;
+
+    /** gil4j's and the benchmarks' classes, unpacked once per run into a temporary directory. */
+    private static synchronized Path classDirectory(Path jar) throws IOException {
+        if (extracted != null) {
+            return extracted;
+        }
+        Path directory = Files.createTempDirectory("gil4j-classes-");
+        try (ZipFile zip = new ZipFile(jar.toFile())) {
+            Enumeration<? extends ZipEntry> entries = zip.entries();
+            while (entries.hasMoreElements()) {
+                ZipEntry entry = entries.nextElement();
+                String name = entry.getName();
+                if (entry.isDirectory() || !(name.startsWith("dev/gil/") || name.startsWith("bench/"))) {
+                    continue;
+                }
+                Path target = directory.resolve(name).normalize();
+                if (!target.startsWith(directory)) {
+                    continue;
+                }
+                Files.createDirectories(target.getParent());
+                try (InputStream in = zip.getInputStream(entry); OutputStream out = Files.newOutputStream(target)) {
+                    in.transferTo(out);
+                }
+            }
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(directory), "gil4j-bench-classes-cleanup"));
+        extracted = directory;
+        return directory;
+    }
+
+    private static void delete(Path directory) {
+        try (var paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException ignored) {
+            // a temporary directory: the system cleans it up eventually
+        }
+    }
+}
