@@ -23,7 +23,8 @@ import java.util.zip.ZipFile;
  * once, timed from the start of {@code main} (as CPython's peer times {@code Pool(2)} from inside a running
  * interpreter). {@link #run} starts such a JVM with the application's classes either in a jar (as {@code java -jar}
  * runs them) or in a class directory with the libraries in a jar beside it (as an IDE or {@code mvn exec:java} runs
- * them), and reads back what it printed.
+ * them), and reads back what it printed. Run from the benchmarks' jar, the directory is unpacked from it; run from
+ * class directories (a test), the jar is packed from them.
  */
 public final class FreshScript {
     private FreshScript() {}
@@ -108,34 +109,63 @@ public final class FreshScript {
     }
 
     private static String classPath(ClassPath kind) throws IOException {
-        Path jar = ownJar();
-        if (kind == ClassPath.JAR) {
-            return jar.toString();
+        Path own = ownLocation();
+        if (Files.isRegularFile(own)) { // the benchmarks' jar, as `compare` runs
+            return kind == ClassPath.JAR ? own.toString() : unpacked(own) + File.pathSeparator + own;
         }
-        return classDirectory(jar) + File.pathSeparator + jar;
+        // From class directories (a test, an IDE): this JVM's class path, with its directories packed for JAR.
+        List<String> entries = new ArrayList<>();
+        for (Path entry : classPathEntries()) {
+            entries.add(kind == ClassPath.JAR && Files.isDirectory(entry) ? packed(entry).toString() : entry.toString());
+        }
+        return String.join(File.pathSeparator, entries);
     }
 
-    private static Path ownJar() throws IOException {
+    private static Path ownLocation() throws IOException {
         try {
-            Path location = Path.of(FreshScript.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            if (!Files.isRegularFile(location)) {
-                throw new IllegalStateException("run the benchmarks from their jar (gil-benchmarks.jar): the fresh "
-                        + "script's class paths are made from it");
-            }
-            return location;
+            return Path.of(FreshScript.class.getProtectionDomain().getCodeSource().getLocation().toURI());
         } catch (URISyntaxException e) {
             throw new IOException(e);
         }
     }
 
+    /** This JVM's class path, a manifest-only jar's {@code Class-Path} (as Surefire starts tests) expanded. */
+    private static List<Path> classPathEntries() throws IOException {
+        List<Path> entries = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            Path path = Path.of(entry).toAbsolutePath();
+            String manifestPath = null;
+            if (Files.isRegularFile(path)) {
+                try (java.util.jar.JarFile jar = new java.util.jar.JarFile(path.toFile())) {
+                    java.util.jar.Manifest manifest = jar.getManifest();
+                    manifestPath = manifest == null ? null
+                            : manifest.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+                }
+            }
+            if (manifestPath == null) {
+                entries.add(path);
+                continue;
+            }
+            for (String relative : manifestPath.trim().split("\\s+")) {
+                try {
+                    entries.add(Path.of(path.getParent().toUri().resolve(relative)));
+                } catch (IllegalArgumentException notAFile) {
+                    // not a local path: the JVM would skip it too
+                }
+            }
+        }
+        return entries;
+    }
+
     private static Path extracted;
+    private static final java.util.Map<Path, Path> packedDirectories = new java.util.HashMap<>();
 
     /** gil4j's and the benchmarks' classes, unpacked once per run into a temporary directory. */
-    private static synchronized Path classDirectory(Path jar) throws IOException {
+    private static synchronized Path unpacked(Path jar) throws IOException {
         if (extracted != null) {
             return extracted;
         }
-        Path directory = Files.createTempDirectory("gil4j-classes-");
+        Path directory = temporary("gil4j-classes-");
         try (ZipFile zip = new ZipFile(jar.toFile())) {
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
@@ -154,8 +184,34 @@ public final class FreshScript {
                 }
             }
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(directory), "gil4j-bench-classes-cleanup"));
         extracted = directory;
+        return directory;
+    }
+
+    /** A class directory packed into a jar, once per run. */
+    private static synchronized Path packed(Path classes) throws IOException {
+        Path known = packedDirectories.get(classes);
+        if (known != null) {
+            return known;
+        }
+        Path jar = temporary("gil4j-jar-").resolve("classes.jar");
+        try (OutputStream file = Files.newOutputStream(jar);
+                java.util.jar.JarOutputStream out = new java.util.jar.JarOutputStream(file);
+                var files = Files.walk(classes)) {
+            for (Path path : (Iterable<Path>) files.filter(Files::isRegularFile)::iterator) {
+                out.putNextEntry(new ZipEntry(classes.relativize(path).toString().replace(File.separatorChar, '/')));
+                Files.copy(path, out);
+                out.closeEntry();
+            }
+        }
+        packedDirectories.put(classes, jar);
+        return jar;
+    }
+
+    /** A temporary directory removed when this JVM exits. */
+    private static Path temporary(String prefix) throws IOException {
+        Path directory = Files.createTempDirectory(prefix);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> delete(directory), "gil4j-bench-cleanup"));
         return directory;
     }
 

@@ -3,7 +3,6 @@ package dev.gil.benchmarks;
 import dev.gil.multiprocess.Connection;
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.Pipe;
-import dev.gil.multiprocess.internal.ChildCollector;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -80,15 +79,36 @@ final class MultiprocessScenarios {
         return (running - start) / 1e6;
     }
 
+    /** The collector options a child JVM is started with, as a child reports them: read once. */
+    private static List<String> childCollector;
+
+    static ArrayList<String> inputArguments() {
+        return new ArrayList<>(java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments());
+    }
+
+    private static synchronized List<String> childCollector() throws InterruptedException {
+        if (childCollector == null) {
+            JvmProcess child = JvmProcess.builder(MultiprocessScenarios::inputArguments).build();
+            child.start();
+            child.join();
+            @SuppressWarnings("unchecked")
+            List<String> arguments = (List<String>) child.result();
+            child.close();
+            childCollector = arguments.stream().filter(option -> option.matches("-XX:\\+Use\\w+GC")).toList();
+        }
+        return childCollector;
+    }
+
     /**
      * Milliseconds for a bare {@code java -version} with a child's collector and flags: the JVM's own start-up, the
      * floor for ours.
      */
     static double bareJvmMillis() throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(System.getProperty("java.home") + "/bin/java"));
+        command.addAll(childCollector());
+        command.addAll(List.of("-XX:-UsePerfData", "-Xshare:auto", "-version"));
         long start = System.nanoTime();
-        Process java = new ProcessBuilder(System.getProperty("java.home") + "/bin/java",
-                ChildCollector.DEFAULT_OPTION, "-XX:-UsePerfData", "-Xshare:auto", "-version")
-                .redirectErrorStream(true).start();
+        Process java = new ProcessBuilder(command).redirectErrorStream(true).start();
         java.getInputStream().readAllBytes();
         java.waitFor();
         return (System.nanoTime() - start) / 1e6;

@@ -35,8 +35,9 @@ class CompareShapeTest {
                 + " ratio | target | met |", "fair() handoff round trip p50", "convoy RTT p50, ioPriority()",
                 "child JVM start+join", "start-to-running, warmStart(true)", "sendBytes 1 MiB messages",
                 "pool map x*x, 20k ints, default chunksize", "pool map x*x, 20k ints, chunksize 1",
-                "pool CPU-bound 8 chunks", "fresh pool(2) to its first answer", "I/O-bound: 8 GilThreads",
-                "race: 4 threads, GIL, c = c + 1", "race: 4 threads, GIL + mutex",
+                "pool CPU-bound 8 chunks", "fresh script: pool(2) to its first answer",
+                "fresh script: child JVM start+join", "fresh script: pool map x*x, 20k ints, chunksize 1",
+                "I/O-bound: 8 GilThreads", "race: 4 threads, GIL, c = c + 1", "race: 4 threads, GIL + mutex",
                 "refcount retain+release, ATOMIC");
         assertThat(page).as("the machine line says why CPython is absent").contains("no CPython peer script at");
         List<String> rows = markdown.lines().filter(line -> line.startsWith("| ") && !line.startsWith("| figure"))
