@@ -163,6 +163,11 @@ public final class AllowedClasses {
         changed();
     }
 
+    /** Finds one class file the way a task's class is found, so that a child prepared ahead does not pay it later. */
+    static void prepare() {
+        isApplicationClass(AllowedClasses.class.getName());
+    }
+
     /** Forgets every pattern and setting added since this JVM started: for tests. */
     @com.google.common.annotations.VisibleForTesting
     static synchronized void reset() {
@@ -243,6 +248,10 @@ public final class AllowedClasses {
         int bang = spec.indexOf("!/");
         if (!where.getProtocol().equals("jar") || !spec.startsWith("jar:file:") || bang < 0) {
             return null;
+        }
+        String path = spec.substring("jar:file:".length(), bang);
+        if (File.separatorChar == '/' && path.indexOf('%') < 0 && path.indexOf("/.") < 0) {
+            return path; // already absolute and normal, as the class loader made it: no URI parsing in a fresh child
         }
         try {
             return Path.of(new URL(spec.substring(4, bang)).toURI()).toAbsolutePath().normalize().toString();

@@ -125,6 +125,7 @@ public final class ChildMain {
             try {
                 SerializableRunnable probe = ChildMain::probe;
                 if (lambdas) {
+                    AllowedClasses.prepare(); // the task's class is checked before it is loaded
                     byte[] reference = LambdaByReference.encode(probe).bytes();
                     ChildMain.run(LambdaByReference.decodeTask(reference)); // a direct call
                     LambdaByReference.decode(reference); // for the tasks that are rebuilt

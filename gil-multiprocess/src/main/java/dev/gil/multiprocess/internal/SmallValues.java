@@ -138,16 +138,16 @@ public final class SmallValues {
         } else if (type == byte[].class) {
             return 5 + ((byte[]) value).length;
         }
-        Class<?> enumClass = PackedTypes.enumClass(value);
-        if (enumClass != null) {
-            return (int) Math.min(Integer.MAX_VALUE / 2 + 1L,
-                    1L + size(enumClass.getName(), 0, containers) + size(((Enum<?>) value).name(), 0, containers));
-        }
-        if (type.isRecord()) {
-            return recordSize(value, depth, containers);
-        }
         byte tag = tag(type);
-        if (depth >= MAX_DEPTH || tag < 0 || !containers.addNew(value)) {
+        if (tag < 0) {
+            Class<?> enumClass = PackedTypes.enumClass(value);
+            if (enumClass != null) {
+                return (int) Math.min(Integer.MAX_VALUE / 2 + 1L, 1L + size(enumClass.getName(), 0, containers)
+                        + size(((Enum<?>) value).name(), 0, containers));
+            }
+            return type.isRecord() ? recordSize(value, depth, containers) : -1;
+        }
+        if (depth >= MAX_DEPTH || !containers.addNew(value)) {
             return -1;
         }
         // List.of and its kin refuse null, but Stream.toList() makes the same class with nulls in it.
