@@ -6,10 +6,8 @@ import dev.gil.multiprocess.Pipe;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -24,25 +22,6 @@ import org.HdrHistogram.Histogram;
 final class MultiprocessScenarios {
     /** CPython's ping-pong message: {@code ('ping', 12345, 1.5)}. */
     private static final Object[] PING = {"ping", 12345, 1.5};
-
-    /** An application's own message type, a record: it travels packed, as its class name and its components. */
-    record Ping(String name, int id, double score, List<String> tags) implements Serializable {}
-
-    /**
-     * What a Java program sends instead, as the peer's shapes: an {@code ArrayList}, a {@code HashMap} (CPython's
-     * list and dict) and a record. Built fresh for each message, as a program would.
-     */
-    static final Map<String, Supplier<Object>> SHAPES = Map.of(
-            "list", () -> new ArrayList<>(List.of("ping", 12345, 1.5)),
-            "dict", () -> {
-                Map<String, Object> dict = new HashMap<>();
-                dict.put("id", 12345);
-                dict.put("name", "ping");
-                dict.put("tags", new ArrayList<>(List.of("a", "b")));
-                dict.put("score", 1.5);
-                return dict;
-            },
-            "record", () -> new Ping("ping", 12345, 1.5, new ArrayList<>(List.of("a", "b"))));
 
     private MultiprocessScenarios() {}
 
@@ -116,7 +95,7 @@ final class MultiprocessScenarios {
 
     /**
      * The p50 and p99 round trip of {@code send(PING)} and {@code recv()} with a child, in microseconds, and the
-     * 1 MiB throughput; each of {@link #SHAPES}' p50 goes into {@code shapeP50Micros}.
+     * 1 MiB throughput; each {@link Messages} shape's p50 goes into {@code shapeP50Micros}.
      */
     static double[] pingPongMicros(int warmUp, int rounds, int mebibytes, Map<String, Double> shapeP50Micros)
             throws Exception {
@@ -127,7 +106,7 @@ final class MultiprocessScenarios {
         child.start();
         Histogram rtt = roundTrips(parent, () -> PING, warmUp, rounds);
         for (String shape : List.of("list", "dict", "record")) {
-            shapeP50Micros.put(shape, (double) roundTrips(parent, SHAPES.get(shape), warmUp, rounds)
+            shapeP50Micros.put(shape, (double) roundTrips(parent, () -> Messages.of(shape), warmUp, rounds)
                     .getValueAtPercentile(50));
         }
         parent.send("bulk");

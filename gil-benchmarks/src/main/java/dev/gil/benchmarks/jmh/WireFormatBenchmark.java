@@ -3,6 +3,7 @@ package dev.gil.benchmarks.jmh;
 import com.esotericsoftware.kryo.Kryo;
 import com.esotericsoftware.kryo.io.Input;
 import com.esotericsoftware.kryo.io.Output;
+import dev.gil.benchmarks.Messages;
 import dev.gil.multiprocess.Connection;
 import dev.gil.multiprocess.Pipe;
 import java.io.ByteArrayInputStream;
@@ -14,7 +15,6 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import org.apache.fory.Fory;
@@ -40,8 +40,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * {@code Connection} would if it used them: Java serialization, Apache Fory and Kryo 5, each with class registration
  * required (their secure setting; a class not registered is refused before it is made).
  *
- * <p>The shapes are {@code compare}'s: an {@code ArrayList} {@code ["ping", 12345, 1.5]}, a {@code HashMap}
- * {@code {id, name, tags, score}}, a record of the same fields, and an application's serializable class of the same.
+ * <p>The shapes are {@code compare}'s ({@link Messages}): an {@code ArrayList} {@code ["ping", 12345, 1.5]}, a
+ * {@code HashMap} {@code {id, name, tags, score}}, a record of the same fields, and an application's serializable
+ * class of the same.
  *
  * <pre>
  * java -jar gil-benchmarks/target/gil-benchmarks.jar jmh WireFormatBenchmark
@@ -60,9 +61,6 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(1)
 @State(Scope.Thread)
 public class WireFormatBenchmark {
-    /** An application's message as a record. */
-    public record Ping(String name, int id, double score, List<String> tags) implements Serializable {}
-
     /** The same message as an application's ordinary serializable class. */
     public static final class PingBean implements Serializable {
         private static final long serialVersionUID = 1L;
@@ -94,7 +92,7 @@ public class WireFormatBenchmark {
     }
 
     /** The message's shape. */
-    @Param({"list", "map", "record", "class"})
+    @Param({"list", "dict", "record", "class"})
     public String shape;
 
     /** How it is encoded. */
@@ -163,21 +161,8 @@ public class WireFormatBenchmark {
     }
 
     private Object message() {
-        switch (shape) {
-            case "list":
-                return new ArrayList<>(List.of("ping", 12345, 1.5));
-            case "map":
-                Map<String, Object> map = new HashMap<>();
-                map.put("id", 12345);
-                map.put("name", "ping");
-                map.put("tags", new ArrayList<>(List.of("a", "b")));
-                map.put("score", 1.5);
-                return map;
-            case "record":
-                return new Ping("ping", 12345, 1.5, new ArrayList<>(List.of("a", "b")));
-            default:
-                return new PingBean("ping", 12345, 1.5, new ArrayList<>(List.of("a", "b")));
-        }
+        return shape.equals("class") ? new PingBean("ping", 12345, 1.5, new ArrayList<>(List.of("a", "b")))
+                : Messages.of(shape);
     }
 
     /** Bytes for an object and back; {@code null} stands for {@code Connection}'s own. */
@@ -229,7 +214,7 @@ public class WireFormatBenchmark {
                 .withRefTracking(false).build();
 
         ForyCodec() {
-            fory.register(Ping.class);
+            fory.register(Messages.Ping.class);
             fory.register(PingBean.class);
         }
 
@@ -253,7 +238,7 @@ public class WireFormatBenchmark {
             kryo.setRegistrationRequired(true);
             kryo.register(ArrayList.class);
             kryo.register(HashMap.class);
-            kryo.register(Ping.class);
+            kryo.register(Messages.Ping.class);
             kryo.register(PingBean.class);
         }
 

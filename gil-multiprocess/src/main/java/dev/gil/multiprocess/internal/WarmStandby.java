@@ -91,15 +91,10 @@ public final class WarmStandby {
         return false;
     }
 
-    /** Kills the waiting child, if any; the next warm start launches anew. */
+    /** Kills the waiting child, if any, and waits until it is gone; the next warm start launches anew. */
     public static void stop() {
-        CompletableFuture<ChildLauncher.Launched> waiting;
-        synchronized (lock) {
-            waiting = next;
-            next = null;
-        }
+        CompletableFuture<ChildLauncher.Launched> waiting = letGo();
         if (waiting != null) {
-            waiting.thenAccept(launched -> launched.process().toHandle().destroyForcibly());
             try {
                 waiting.get(60, TimeUnit.SECONDS).process().waitFor(10, TimeUnit.SECONDS);
             } catch (ExecutionException | TimeoutException ignored) {
@@ -112,6 +107,11 @@ public final class WarmStandby {
 
     /** Lets the waiting child go without waiting for it (it was started with settings that changed since). */
     static void discard() {
+        letGo();
+    }
+
+    /** Takes the waiting child, if any, and has it killed once it is up. */
+    private static CompletableFuture<ChildLauncher.Launched> letGo() {
         CompletableFuture<ChildLauncher.Launched> waiting;
         synchronized (lock) {
             waiting = next;
@@ -120,6 +120,7 @@ public final class WarmStandby {
         if (waiting != null) {
             waiting.thenAccept(launched -> launched.process().toHandle().destroyForcibly());
         }
+        return waiting;
     }
 
     private static CompletableFuture<ChildLauncher.Launched> startInBackground() {
