@@ -51,6 +51,8 @@ public final class Benchmarks {
             "convoy RTT p50, ioPriority()",
             "uncontended acquire()+release()",
             "child JVM start+join, trivial task",
+            "fresh script: child JVM start+join, trivial task, from a class directory",
+            "fresh script: pool(2) to its first answer (map of 100 ints), from a class directory",
             "Connection ping-pong RTT p50, new ArrayList<>(List.of(\"ping\", 12345, 1.5))",
             "pool map x*x, 20k ints, default chunksize, 2 workers");
 

@@ -49,6 +49,8 @@ public final class AllowedClasses {
     private static final ConcurrentHashMap<String, Class<?>> loaded = new ConcurrentHashMap<>();
     private static volatile List<NamePattern> patterns = NamePattern.parse(System.getProperty(PATTERNS_PROPERTY));
     private static volatile boolean wholeClassPath = Boolean.getBoolean(CLASS_PATH_PROPERTY);
+    /** Counts the changes to the list, so that a decision made under an old one is not remembered. */
+    private static volatile int generation;
 
     static {
         String listed = System.getProperty(APPLICATION_JARS_PROPERTY, "");
@@ -76,9 +78,13 @@ public final class AllowedClasses {
         if (known != null) {
             return known;
         }
+        int generationDecided = generation;
         boolean allowed = decide(className);
         if (cacheable && decided.size() < MAX_CACHED) {
             decided.put(className, allowed);
+            if (generation != generationDecided) {
+                decided.remove(className); // the list changed meanwhile: this decision may be the old list's
+            }
         }
         return allowed;
     }
@@ -178,6 +184,7 @@ public final class AllowedClasses {
     }
 
     private static void changed() {
+        generation++; // before clearing: a decision put after the clear sees it and removes itself
         decided.clear();
         WarmStandby.discard(); // started with the old settings
     }
