@@ -61,9 +61,13 @@ public final class SerialCodec {
             @Override
             protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
                 String element = elementClassName(desc.getName());
-                if (element != null && !AllowedClasses.allowed(element)) {
-                    rejected[0] = element;
-                    throw AllowedClasses.rejected(element);
+                if (element != null) {
+                    try {
+                        AllowedClasses.check(element); // a class missing here is a ClassNotFoundException
+                    } catch (InvalidClassException refused) {
+                        rejected[0] = element;
+                        throw refused;
+                    }
                 }
                 try {
                     return Class.forName(desc.getName(), false, contextLoader());

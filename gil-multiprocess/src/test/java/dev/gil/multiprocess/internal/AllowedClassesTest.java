@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.OutputStream;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -100,5 +102,16 @@ class AllowedClassesTest {
         } finally {
             Thread.currentThread().setContextClassLoader(previous);
         }
+    }
+
+    @Test
+    void aClassMissingHereIsNotFoundRatherThanRefused() throws Exception {
+        String stream = new String(SerialCodec.serialize(new Gadget()), StandardCharsets.ISO_8859_1);
+        byte[] renamed = stream.replace(Gadget.class.getName(), "org.example.gadget.Gidget")
+                .getBytes(StandardCharsets.ISO_8859_1); // the same length: the stream stays well formed
+        assertThatThrownBy(() -> SerialCodec.deserialize(renamed)).isInstanceOf(ClassNotFoundException.class)
+                .hasMessageContaining("org.example.gadget.Gidget");
+        assertThatThrownBy(() -> WireCodec.decode(false, renamed)).isInstanceOf(InvalidObjectException.class)
+                .hasMessageContaining("cannot load").hasMessageContaining("Gidget");
     }
 }
