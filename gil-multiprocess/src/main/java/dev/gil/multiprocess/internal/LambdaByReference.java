@@ -138,7 +138,7 @@ public final class LambdaByReference {
         try {
             String capturingName = binaryName((String) fields[0]);
             AllowedClasses.check(capturingName); // before the class is loaded
-            Class<?> capturing = Class.forName(capturingName, false, SerialCodec.contextLoader());
+            Class<?> capturing = Class.forName(capturingName, false, AllowedClasses.contextLoader());
             Object[] captured = (Object[]) fields[9];
             for (Object value : captured) {
                 checkAllowedTree(value);

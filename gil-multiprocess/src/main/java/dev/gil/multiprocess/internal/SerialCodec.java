@@ -70,7 +70,7 @@ public final class SerialCodec {
                     }
                 }
                 try {
-                    return Class.forName(desc.getName(), false, contextLoader());
+                    return Class.forName(desc.getName(), false, AllowedClasses.contextLoader());
                 } catch (ClassNotFoundException e) {
                     return super.resolveClass(desc);
                 }
@@ -86,7 +86,7 @@ public final class SerialCodec {
             return in.readObject();
         } catch (InvalidClassException e) {
             if (rejected[0] != null) {
-                InvalidClassException clear = rejected(rejected[0]);
+                InvalidClassException clear = AllowedClasses.rejected(rejected[0]);
                 clear.initCause(e);
                 throw clear;
             }
@@ -151,11 +151,6 @@ public final class SerialCodec {
     /** The decoding budget per byte of the frame. */
     static final long DECODING_BUDGET_NANOS_PER_BYTE = 1_000;
 
-    /** The loader classes are resolved with: the thread's context loader, else this library's. */
-    static ClassLoader contextLoader() {
-        return AllowedClasses.contextLoader();
-    }
-
     /**
      * Applies the filter {@link #deserialize} applies to the classes of a stream to a class that arrived another way.
      *
@@ -163,7 +158,7 @@ public final class SerialCodec {
      */
     static void checkAllowed(Class<?> type) throws InvalidClassException {
         if (check(new ClassOnly(type)) == ObjectInputFilter.Status.REJECTED) {
-            throw rejected(type.getName());
+            throw AllowedClasses.rejected(type.getName());
         }
     }
 
@@ -188,10 +183,6 @@ public final class SerialCodec {
         public long streamBytes() {
             return 0;
         }
-    }
-
-    private static InvalidClassException rejected(String what) {
-        return AllowedClasses.rejected(what);
     }
 
     /** The class an array descriptor's elements are of, a class's own name, or {@code null} for primitives. */
