@@ -90,15 +90,26 @@ public final class FreshScript {
     static double[] run(ClassPath classPath, String mode) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", classPath(classPath), FreshScript.class.getName(), mode));
-        Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-        String output;
-        try (InputStream out = process.getInputStream()) {
-            output = new String(out.readAllBytes()).strip();
+        Path printed = Files.createTempFile("gil4j-fresh-script-", ".out");
+        try {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .redirectOutput(printed.toFile()).start();
+            boolean ended = process.waitFor(120, TimeUnit.SECONDS);
+            if (!ended) {
+                process.destroyForcibly();
+            }
+            String output = Files.readString(printed).strip();
+            if (!ended || process.exitValue() != 0) {
+                throw new IllegalStateException("the fresh script (" + mode + ", " + classPath + ") "
+                        + (ended ? "failed" : "did not end within 120 s") + ": " + output);
+            }
+            return numbers(output);
+        } finally {
+            Files.deleteIfExists(printed);
         }
-        if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
-            process.destroyForcibly();
-            throw new IllegalStateException("the fresh script (" + mode + ", " + classPath + ") failed: " + output);
-        }
+    }
+
+    private static double[] numbers(String output) {
         String[] lines = output.split("\n");
         String[] numbers = lines[lines.length - 1].trim().split(" ");
         double[] figures = new double[numbers.length];
