@@ -4,6 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InvalidClassException;
+import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.io.ObjectInputFilter;
 import java.io.ObjectInputStream;
@@ -91,6 +92,11 @@ public final class SerialCodec {
                 throw clear;
             }
             throw e;
+        } catch (RuntimeException damaged) {
+            // ObjectInputStream lets some damage out as unchecked exceptions (unread block data, a negative array
+            // size, a missing descriptor); a readObject that throws one is reported the same way, with it as cause.
+            throw (InvalidObjectException) new InvalidObjectException("a serialized object of " + bytes.length
+                    + " bytes that could not be read: " + damaged).initCause(damaged);
         }
     }
 

@@ -15,11 +15,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * Packed messages with bytes flipped, cut short or grown: each decodes to some value or fails with an
- * {@link IOException}; never another exception, an error or a hang.
+ * Messages with bytes flipped, cut short or grown, packed or serialized: each decodes to some value or fails with an
+ * {@link IOException} (or, serialized, a {@link ClassNotFoundException} for a class name the damage made up); never
+ * another exception, an error or a hang. Fixed seeds: a failure repeats.
  */
 @Timeout(60)
-class PackedFuzzTest {
+class DamagedMessagesTest {
     record Line(String item, int quantity, double price, TimeUnit unit) implements Serializable {}
 
     record Order(long id, List<Line> lines, Map<String, Object> notes) implements Serializable {}
@@ -47,6 +48,30 @@ class PackedFuzzTest {
             }
         }
         assertThat(decoded).as("some damage leaves a valid message (a changed digit, say)").isPositive();
+    }
+
+    /** A user's ordinary class: Java serialization carries it, with arrays, collections and a JDK type inside. */
+    static final class Bean implements Serializable {
+        private static final long serialVersionUID = 1L;
+        String name = "x";
+        int[] numbers = {1, 2, 3};
+        List<Object> list = new ArrayList<>(List.of("a", 1L));
+        Map<String, Object> map = new HashMap<>(Map.of("k", new java.util.LinkedList<>(List.of(1))));
+        java.util.TreeMap<String, Integer> sorted = new java.util.TreeMap<>(Map.of("a", 1));
+    }
+
+    @Test
+    void damagedSerializedObjectsFailAsIoExceptionsOnly() throws Exception {
+        byte[] good = SerialCodec.serialize(new Object[] {new Bean(), new java.util.Date(0)});
+        SplittableRandom random = new SplittableRandom(1);
+        for (int round = 0; round < 10_000; round++) {
+            byte[] damaged = damage(good, random);
+            try {
+                SerialCodec.deserialize(damaged);
+            } catch (IOException | ClassNotFoundException expected) {
+                // a clear refusal; ObjectInputStream's own unchecked exceptions arrive as InvalidObjectException
+            }
+        }
     }
 
     private static byte[] damage(byte[] good, SplittableRandom random) {
