@@ -63,12 +63,18 @@ final class PackedTypes {
 
     /** The constant of an enum by its name. */
     static Object enumConstant(Class<?> type, String constant) throws InvalidObjectException {
-        for (Object candidate : type.getEnumConstants()) {
-            if (((Enum<?>) candidate).name().equals(constant)) {
-                return candidate;
-            }
+        try {
+            return enumValue(type, constant); // resolve() checked that it is an enum
+        } catch (IllegalArgumentException missing) {
+            throw new InvalidObjectException("no constant " + constant + " in enum " + type.getName());
         }
-        throw new InvalidObjectException("no constant " + constant + " in enum " + type.getName());
+    }
+
+    /** {@link Enum#valueOf}, which looks the name up in the JDK's own table of the enum's constants. */
+    private static <E extends Enum<E>> E enumValue(Class<?> type, String constant) {
+        @SuppressWarnings("unchecked")
+        Class<E> enumType = (Class<E>) type;
+        return Enum.valueOf(enumType, constant);
     }
 
     /**

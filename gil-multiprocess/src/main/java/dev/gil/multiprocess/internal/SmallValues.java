@@ -142,8 +142,7 @@ public final class SmallValues {
         if (tag < 0) {
             Class<?> enumClass = PackedTypes.enumClass(value);
             if (enumClass != null) {
-                return (int) Math.min(Integer.MAX_VALUE / 2 + 1L, 1L + size(enumClass.getName(), 0, containers)
-                        + size(((Enum<?>) value).name(), 0, containers));
+                return 1 + size(enumClass.getName(), 0, containers) + size(((Enum<?>) value).name(), 0, containers);
             }
             return type.isRecord() ? recordSize(value, depth, containers) : -1;
         }
