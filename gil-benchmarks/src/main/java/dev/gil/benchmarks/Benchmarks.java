@@ -4,11 +4,11 @@ import dev.gil.benchmarks.jmh.HandoffBenchmark;
 import dev.gil.benchmarks.jmh.HolderFastPathBenchmark;
 import dev.gil.benchmarks.jmh.RefCountBenchmark;
 import dev.gil.benchmarks.jmh.UncontendedAcquireBenchmark;
+import dev.gil.core.HandoffScheduler;
 import dev.gil.examples.Convoy;
 import dev.gil.examples.CpuBoundExample;
 import dev.gil.examples.IoBoundExample;
 import dev.gil.examples.RaceConditionExample;
-import dev.gil.core.HandoffScheduler;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -291,7 +291,7 @@ public final class Benchmarks {
             coldRunning.add(MultiprocessScenarios.startToRunningMillis(false));
             warmRunning.add(MultiprocessScenarios.startToRunningMillis(true));
         }
-        dev.gil.multiprocess.JvmProcess.stopWarmStandby();
+        dev.gil.multiprocess.ProcessContext.defaultContext().stopWarmStandby();
         progress("pipe: ping-pong and 1 MiB messages, and dd | dd");
         int mebibytes = quick ? MultiprocessScenarios.BULK_BATCH : 4 * MultiprocessScenarios.BULK_BATCH;
         Samples rttP50 = new Samples(reps);

@@ -3,6 +3,7 @@ package dev.gil.benchmarks;
 import dev.gil.multiprocess.Connection;
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.Pipe;
+import dev.gil.multiprocess.ProcessContext;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -45,7 +46,7 @@ final class MultiprocessScenarios {
      */
     static double startToRunningMillis(boolean warm) throws Exception {
         // A standby still booting would compete with a cold child for the CPUs, or be what a warm start waits for.
-        JvmProcess.prepareWarmStandby(Duration.ofMinutes(1));
+        ProcessContext.defaultContext().prepareWarmStandby(Duration.ofMinutes(1));
         Pipe pipe = Pipe.open(false);
         Connection report = pipe.right();
         JvmProcess child = JvmProcess.builder(() -> report.send(System.nanoTime())).warmStart(warm).build();

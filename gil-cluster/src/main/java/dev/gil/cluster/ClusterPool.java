@@ -1,5 +1,6 @@
 package dev.gil.cluster;
 
+import static com.google.common.base.Preconditions.checkArgument;
 import static com.google.common.base.Preconditions.checkState;
 
 import com.hazelcast.client.HazelcastClient;
@@ -17,10 +18,8 @@ import dev.gil.cluster.internal.ChunkTask;
 import dev.gil.cluster.internal.ClusterMember;
 import dev.gil.cluster.internal.Configs;
 import dev.gil.cluster.internal.MemberWatch;
+import dev.gil.multiprocess.AbstractTaskPool;
 import dev.gil.multiprocess.JvmProcess;
-import dev.gil.multiprocess.ResultIterator;
-import dev.gil.multiprocess.SerializableBiFunction;
-import dev.gil.multiprocess.SerializableFunction;
 import dev.gil.multiprocess.TaskFailedException;
 import dev.gil.multiprocess.TaskPool;
 import java.io.IOException;
@@ -31,13 +30,10 @@ import java.net.ServerSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
-import java.util.WeakHashMap;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -78,7 +74,7 @@ import org.slf4j.LoggerFactory;
  * Hazelcast's security documentation; gil4j adds no crypto of its own. Tasks and results travel by Java serialization:
  * run only members you trust. Thread-safe.
  */
-public final class ClusterPool implements TaskPool {
+public final class ClusterPool extends AbstractTaskPool {
     private static final Logger logger = LoggerFactory.getLogger(ClusterPool.class);
     private static final long MEMBERS_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(120);
     /** What Hazelcast asks of a member JVM for full functionality (it warns without them). */
@@ -95,9 +91,6 @@ public final class ClusterPool implements TaskPool {
     private final IExecutorService executor;
     private final int maxAttempts;
     private final Set<CompletableFuture<?>> outstanding = ConcurrentHashMap.newKeySet();
-    /** The {@code imap} iterators still referenced, so that {@link #close()} can cancel the abandoned ones. */
-    private final Set<ChunkResults<?>> iterators = Collections.synchronizedSet(Collections.newSetFromMap(
-            new WeakHashMap<>()));
     private volatile boolean closed;
     /** Why the pool cannot run anything any more (every member JVM it started has exited), or {@code null}. */
     private volatile String broken;
@@ -180,115 +173,21 @@ public final class ClusterPool implements TaskPool {
     }
 
     @Override
-    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items) {
-        Collection<? extends T> all = materialize(Objects.requireNonNull(items, "items"));
-        return map(fn, all, defaultChunksize(all.size()));
+    protected CompletableFuture<Object[]> submit(Object function, boolean pairs, Object[] arguments,
+            long firstItem) {
+        return submit(new ChunkTask((Serializable) function, arguments));
+    }
+
+    /** The pool's members: the default chunk size gives each about four chunks, and an imap reads 16 each ahead. */
+    @Override
+    protected int parallelism() {
+        return Math.max(1, members());
     }
 
     @Override
-    public <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-            int chunksize) {
-        Collection<? extends T> all = materialize(Objects.requireNonNull(items, "items"));
-        return drain(start(fn, all, chunksize, true, Integer.MAX_VALUE), all.size());
-    }
-
-    /**
-     * Applies a two-argument function to every pair (its key first): {@code ProcessPool.starmap}'s twin.
-     *
-     * @param fn the function
-     * @param pairs the argument pairs
-     * @param <A> the first argument's type
-     * @param <B> the second argument's type
-     * @param <R> the result type
-     * @return the results, in input order
-     */
-    public <A, B, R> List<R> starmap(SerializableBiFunction<? super A, ? super B, ? extends R> fn,
-            Iterable<? extends Map.Entry<? extends A, ? extends B>> pairs) {
-        List<Object[]> arguments = new ArrayList<>();
-        for (Map.Entry<? extends A, ? extends B> pair : Objects.requireNonNull(pairs, "pairs")) {
-            arguments.add(new Object[] {pair.getKey(), pair.getValue()});
-        }
-        return drain(start(fn, arguments, defaultChunksize(arguments.size()), true, Integer.MAX_VALUE),
-                arguments.size());
-    }
-
-    @Override
-    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn,
-            Iterable<? extends T> items) {
-        return imap(fn, items, 1);
-    }
-
-    @Override
-    public <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items,
-            int chunksize) {
-        return tracked(start(fn, Objects.requireNonNull(items, "items"), chunksize, true, readAhead()));
-    }
-
-    @Override
-    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
-            Iterable<? extends T> items) {
-        return imapUnordered(fn, items, 1);
-    }
-
-    @Override
-    public <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
-            Iterable<? extends T> items, int chunksize) {
-        return tracked(start(fn, Objects.requireNonNull(items, "items"), chunksize, false, readAhead()));
-    }
-
-    /** Keeps an {@code imap}'s iterator where {@link #close()} finds it if its loop is abandoned. */
-    private <R> ChunkResults<R> tracked(ChunkResults<R> results) {
-        iterators.add(results);
-        return results;
-    }
-
-    @Override
-    @SuppressWarnings("unchecked")
-    public <T, R> CompletableFuture<R> applyAsync(SerializableFunction<? super T, ? extends R> fn, T argument) {
-        Objects.requireNonNull(fn, "fn");
-        checkOpen("applyAsync");
-        CompletableFuture<Object[]> chunk = submit(new ChunkTask(fn, new Object[] {argument}));
-        CompletableFuture<R> result = new CompletableFuture<>() {
-            @Override
-            public boolean cancel(boolean mayInterruptIfRunning) {
-                chunk.cancel(mayInterruptIfRunning);
-                return super.cancel(mayInterruptIfRunning);
-            }
-        };
-        chunk.whenComplete((results, failure) -> {
-            if (failure == null) {
-                result.complete((R) results[0]);
-            } else {
-                result.completeExceptionally(failure); // a cancellation stays a CancellationException
-            }
-        });
-        return result;
-    }
-
-    private <R> ChunkResults<R> start(Serializable fn, Iterable<?> items, int chunksize, boolean ordered,
-            int readAhead) {
-        Objects.requireNonNull(fn, "fn");
-        if (chunksize < 1) {
-            throw new IllegalArgumentException("chunksize must be at least 1 but was " + chunksize);
-        }
-        checkOpen("map");
-        ChunkResults<R> results = new ChunkResults<>(items.iterator(), chunksize, ordered, readAhead,
-                arguments -> submit(new ChunkTask(fn, arguments)));
-        results.topUp();
-        return results;
-    }
-
-    private static <R> List<R> drain(ChunkResults<R> results, int size) {
-        List<R> all = new ArrayList<>(size);
-        try {
-            while (results.hasNext()) {
-                all.add(results.next());
-            }
-        } catch (RuntimeException | Error e) {
-            results.close();
-            throw e;
-        }
-        return all;
+    protected void checkAccepting(String call) {
+        checkState(!closed, "%s() called on a ClusterPool after close() or terminate()", call);
+        checkState(broken == null, "%s() called on a ClusterPool that cannot run tasks: %s", call, broken);
     }
 
     /** Submits a chunk, running it again elsewhere when its member leaves, up to {@code maxAttempts} in all. */
@@ -348,29 +247,6 @@ public final class ClusterPool implements TaskPool {
         return false;
     }
 
-    private int defaultChunksize(int items) {
-        int chunks = Math.max(1, members()) * 4;
-        return Math.max(1, items / chunks + (items % chunks == 0 ? 0 : 1));
-    }
-
-    private int readAhead() {
-        return Math.max(1, members()) * 16;
-    }
-
-    private static <T> Collection<T> materialize(Iterable<T> items) {
-        if (items instanceof Collection) {
-            return (Collection<T>) items;
-        }
-        List<T> all = new ArrayList<>();
-        items.forEach(all::add);
-        return all;
-    }
-
-    private void checkOpen(String call) {
-        checkState(!closed, "%s() called on a ClusterPool after close() or terminate()", call);
-        checkState(broken == null, "%s() called on a ClusterPool that cannot run tasks: %s", call, broken);
-    }
-
     /**
      * Cancels the {@code imap} iterators still reading their input (a loop left with {@code break}: they compute nothing
      * more, and throw {@link CancellationException} if used again), waits for the other outstanding tasks, then shuts
@@ -379,11 +255,7 @@ public final class ClusterPool implements TaskPool {
     @Override
     public void close() {
         closed = true;
-        List<ChunkResults<?>> abandoned;
-        synchronized (iterators) {
-            abandoned = List.copyOf(iterators);
-        }
-        abandoned.forEach(ChunkResults::cancelAtPoolClose); // an imap left with break: it computes nothing more
+        cancelStillReading(); // an imap left with break: it computes nothing more
         for (CompletableFuture<?> task : List.copyOf(outstanding)) {
             try {
                 task.get();
@@ -466,9 +338,7 @@ public final class ClusterPool implements TaskPool {
          * @return this builder
          */
         public Builder localMembers(int count) {
-            if (count < 1) {
-                throw new IllegalArgumentException("localMembers must be at least 1 but was " + count);
-            }
+            checkArgument(count >= 1, "localMembers must be at least 1 but was %s", count);
             this.localMembers = count;
             return this;
         }
@@ -509,6 +379,7 @@ public final class ClusterPool implements TaskPool {
             return this;
         }
 
+
         /**
          * Sets how many times a task may be started when its member leaves. Default: 3.
          *
@@ -516,9 +387,7 @@ public final class ClusterPool implements TaskPool {
          * @return this builder
          */
         public Builder maxAttempts(int attempts) {
-            if (attempts < 1) {
-                throw new IllegalArgumentException("maxAttempts must be at least 1 but was " + attempts);
-            }
+            checkArgument(attempts >= 1, "maxAttempts must be at least 1 but was %s", attempts);
             this.maxAttempts = attempts;
             return this;
         }

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.TaskPool;
-import dev.gil.multiprocess.TaskPoolContract;
+import dev.gil.multiprocess.contract.TaskPoolContract;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;

@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.gil.cluster.ClusterPool;
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
+import dev.gil.multiprocess.AbstractTaskPool;
 import dev.gil.multiprocess.BufferTooShortException;
 import dev.gil.multiprocess.ClassAllowList;
 import dev.gil.multiprocess.Connection;
 import dev.gil.multiprocess.JvmProcess;
 import dev.gil.multiprocess.Pipe;
+import dev.gil.multiprocess.ProcessContext;
 import dev.gil.multiprocess.ProcessPool;
 import dev.gil.multiprocess.ProcessPoolExecutor;
 import dev.gil.multiprocess.ProcessQueue;
@@ -24,10 +26,10 @@ import dev.gil.multiprocess.WorkerDiedException;
 import dev.gil.python.PythonGil;
 import dev.gil.python.PythonRunner;
 import dev.gil.python.SeedPrograms;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -134,10 +136,62 @@ class ProcessSnippetsTest {
     }
 
     @Test
-    void aWarmStart() throws Exception {
-        JvmProcess.prepareWarmStandby(Duration.ofSeconds(10));
-        JvmProcess.builder(Demo::doWork).warmStart(true).build().start(); // runs within milliseconds
-        JvmProcess.stopWarmStandby();
+    void aWarmStartAndAContextOfItsOwn() throws Exception {
+        ProcessContext.defaultContext().prepareWarmStandby(Duration.ofSeconds(10));  // at a quiet moment
+        JvmProcess.builder(Demo::doWork).warmStart(true).build().start();            // runs within milliseconds
+
+        try (ProcessContext own = ProcessContext.create()) {                         // a context of its own, say per test
+            JvmProcess child = JvmProcess.builder(Demo::doWork).context(own).build();
+            child.start();
+            assertThat(own.activeChildren()).contains(child); // (test)
+            assertThat(ProcessContext.defaultContext().activeChildren()).doesNotContain(child); // (test)
+            child.join();
+            assertThat(child.exitCode()).hasValue(0); // (test)
+        }                                                                            // its standby JVM is gone
+        ProcessContext.defaultContext().stopWarmStandby(); // (test)
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aTaskPoolOfOnesOwn() {
+        class InThisJvm extends AbstractTaskPool {                       // a pool for tests: chunks run at once, here
+            @Override
+            protected CompletableFuture<Object[]> submit(Object function, boolean pairs, Object[] arguments,
+                    long firstItem) {
+                SerializableFunction<Object, Object> fn = (SerializableFunction<Object, Object>) function;
+                Object[] results = new Object[arguments.length];
+                try {
+                    for (int i = 0; i < results.length; i++) {
+                        results[i] = fn.apply(arguments[i]);
+                    }
+                } catch (Exception e) {
+                    return CompletableFuture.failedFuture(e);                   // the chunk fails as a whole
+                }
+                return CompletableFuture.completedFuture(results);
+            }
+
+            @Override
+            protected int parallelism() {
+                return 1;
+            }
+
+            @Override
+            public void close() {
+                cancelStillReading();
+            }
+
+            @Override
+            public void terminate() {
+                close();
+            }
+        }
+        try (TaskPool pool = new InThisJvm()) { // (test)
+            assertThat(pool.map(x -> x * 2, List.of(1, 2, 3))).isEqualTo(List.of(2, 4, 6)); // (test)
+            assertThat(pool.<Integer, Integer>apply(x -> x + 1, 41)).isEqualTo(42); // (test)
+            assertThat(pool.imap(x -> x * 3, List.of(1, 2)).next()).isEqualTo(3); // (test)
+            assertThatThrownBy(() -> pool.map(x -> 10 / x, List.of(1, 0))).isInstanceOf(TaskFailedException.class) // (test)
+                    .hasMessageContaining("task #1").hasCauseInstanceOf(ArithmeticException.class); // (test)
+        } // (test)
     }
 
     @Test

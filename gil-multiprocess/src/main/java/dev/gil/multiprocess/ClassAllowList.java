@@ -2,7 +2,7 @@ package dev.gil.multiprocess;
 
 import static com.google.common.base.Preconditions.checkArgument;
 
-import dev.gil.multiprocess.internal.AllowedClasses;
+import dev.gil.multiprocess.internal.wire.AllowedClasses;
 import java.util.Objects;
 
 /**

@@ -1,9 +1,9 @@
 package dev.gil.multiprocess;
 
-import dev.gil.multiprocess.internal.ConnectionTransfers;
-import dev.gil.multiprocess.internal.FrameChannel;
-import dev.gil.multiprocess.internal.PrivateSockets;
-import dev.gil.multiprocess.internal.WireCodec;
+import dev.gil.multiprocess.internal.channel.FrameChannel;
+import dev.gil.multiprocess.internal.channel.PrivateSockets;
+import dev.gil.multiprocess.internal.wire.ConnectionTransfers;
+import dev.gil.multiprocess.internal.wire.WireCodec;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;

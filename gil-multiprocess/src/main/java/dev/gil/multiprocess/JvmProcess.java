@@ -2,19 +2,13 @@ package dev.gil.multiprocess;
 
 import static com.google.common.base.Preconditions.checkState;
 
-import dev.gil.multiprocess.internal.ChildLauncher;
-import dev.gil.multiprocess.internal.ChildTask;
-import dev.gil.multiprocess.internal.ControlProtocol;
-import dev.gil.multiprocess.internal.FrameChannel;
-import dev.gil.multiprocess.internal.Frames;
-import dev.gil.multiprocess.internal.LambdaByReference;
-import dev.gil.multiprocess.internal.Limits;
-import dev.gil.multiprocess.internal.SerialCodec;
 import dev.gil.multiprocess.internal.Timeouts;
-import dev.gil.multiprocess.internal.WarmStandby;
-import dev.gil.multiprocess.internal.WireCodec;
+import dev.gil.multiprocess.internal.channel.FrameChannel;
+import dev.gil.multiprocess.internal.launch.Child;
+import dev.gil.multiprocess.internal.launch.ChildSpec;
+import dev.gil.multiprocess.internal.launch.ControlProtocol;
+import dev.gil.multiprocess.internal.wire.WireCodec;
 import java.io.IOException;
-import java.io.NotSerializableException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,12 +19,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * A lambda running in a child JVM: Python's {@code multiprocessing.Process(target=do_work)}. The child uses this JVM's
@@ -54,7 +43,8 @@ import org.slf4j.LoggerFactory;
  * other, or, where {@code mkfifo} is missing (or with {@code -Ddev.gil.multiprocess.control=socket}), a private
  * AF_UNIX socket; either way the child proves itself with a random token first. A child whose parent dies (even by
  * {@code kill -9}) exits within about a fifth of a second: it watches the parent's pid. At this JVM's exit, daemon
- * children are killed and the others joined, as in Python.
+ * children are killed and the others joined, as in Python. Children are launched through a {@link ProcessContext}:
+ * the default one unless {@link Builder#context(ProcessContext)} names another.
  *
  * <p><b>Start-up.</b> A cold start boots a JVM, so it costs about what a bare {@code java -version} does; what keeps
  * it there: cheap flags (the serial collector, unless the {@linkplain Builder#jvmOptions(String...) JVM options} or an
@@ -69,46 +59,17 @@ import org.slf4j.LoggerFactory;
  * <p>A {@code JvmProcess} is started at most once. Thread-safe.
  */
 public final class JvmProcess implements AutoCloseable {
-    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
-    private static final class Log {
-        static final Logger logger = LoggerFactory.getLogger(JvmProcess.class);
-    }
-
     private static final AtomicInteger counter = new AtomicInteger();
-    private static final Set<JvmProcess> active = ConcurrentHashMap.newKeySet();
-
-    static {
-        Runtime.getRuntime().addShutdownHook(new Thread(JvmProcess::atExit, "gil4j-children-at-exit"));
-    }
 
     private enum State { NEW, STARTED, CLOSED }
 
     private final Object target;
-    private final String name;
-    private final boolean daemon;
-    private final List<String> jvmOptions;
-    private final Map<String, String> environment;
-    private final Path workingDirectory;
-    private final boolean warmStart;
-    private final ControlListener controlListener;
-    private final String outputPrefix;
+    private final ChildSpec spec;
+    private final ProcessContext context;
 
     /** Guarded by {@code this}. */
     private State state = State.NEW;
-    private volatile ChildLauncher.Launched launched;
-    private volatile Thread reader;
-    // Written by the reader thread, read after it ended.
-    /** The child's RESULT or RESULT_PACKED frame. */
-    private volatile FrameChannel.Frame resultFrame;
-    private volatile Throwable failure;
-    private volatile boolean signalled;
-    /** The child JVM ended before it could be handed its target (a JVM option it refused, say). */
-    private volatile boolean exitedBeforeTarget;
-    /** {@link #kill()} was called: an exit value of 137 is then our SIGKILL. */
-    private volatile boolean killSent;
-    /** {@link #terminate()} was called: a child that ends with 143 before its SIGTERM reporter was in place. */
-    private volatile boolean terminateSent;
-    private volatile boolean saidGoodbye;
+    private volatile Child child;
 
     /**
      * A child that will run {@code target}, with the defaults of {@link #builder(SerializableRunnable)}.
@@ -130,42 +91,10 @@ public final class JvmProcess implements AutoCloseable {
 
     private JvmProcess(Builder builder) {
         this.target = builder.target;
-        this.name = builder.name != null ? builder.name : "JvmProcess-" + counter.incrementAndGet();
-        this.daemon = builder.daemon;
-        this.jvmOptions = List.copyOf(builder.jvmOptions);
-        this.environment = Map.copyOf(builder.environment);
-        this.workingDirectory = builder.workingDirectory;
-        this.warmStart = builder.warmStart;
-        this.controlListener = builder.controlListener;
-        this.outputPrefix = builder.outputPrefix;
-    }
-
-    /**
-     * Receives the control frames a {@link ChildTask} target sends beyond the usual outcome, and the end of the
-     * channel. Called on the child's control thread.
-     */
-    interface ControlListener {
-        void frame(FrameChannel.Frame frame);
-
-        void closed();
-    }
-
-    /** A builder for a child running a task that talks over the control channel itself (a pool worker). */
-    static Builder builder(ChildTask target, ControlListener listener, String outputPrefix) {
-        Builder builder = new Builder(target);
-        builder.controlListener = Objects.requireNonNull(listener, "listener");
-        builder.outputPrefix = outputPrefix;
-        return builder;
-    }
-
-    /** Sends a frame to a started child's {@link ChildTask}. */
-    void sendControl(byte kind, byte[] payload) throws IOException {
-        launched.control().send(kind, payload, 0, payload.length);
-    }
-
-    /** Sends frames to a started child's {@link ChildTask} in one write. */
-    void sendControl(byte[] kinds, byte[][] payloads, int count) throws IOException {
-        launched.control().sendAll(kinds, payloads, count);
+        String name = builder.name != null ? builder.name : "JvmProcess-" + counter.incrementAndGet();
+        this.spec = new ChildSpec(name, builder.daemon, builder.jvmOptions, builder.environment,
+                builder.workingDirectory, builder.warmStart, "");
+        this.context = builder.context != null ? builder.context : ProcessContext.defaultContext();
     }
 
     /**
@@ -189,18 +118,13 @@ public final class JvmProcess implements AutoCloseable {
     }
 
     /**
-     * Returns the children started by this JVM that are still running: Python's {@code active_children()}.
+     * Returns the children started through the {@linkplain ProcessContext#defaultContext() default context} that are
+     * still running: Python's {@code active_children()}. See {@link ProcessContext#activeChildren()}.
      *
      * @return a snapshot
      */
     public static List<JvmProcess> activeChildren() {
-        List<JvmProcess> alive = new ArrayList<>();
-        for (JvmProcess child : active) {
-            if (child.isAlive()) {
-                alive.add(child);
-            }
-        }
-        return alive;
+        return ProcessContext.defaultContext().activeChildren();
     }
 
     /**
@@ -212,111 +136,10 @@ public final class JvmProcess implements AutoCloseable {
      * @throws UncheckedIOException if the child JVM cannot be launched
      */
     public synchronized void start() {
-        checkState(state == State.NEW, "start() called on %s, which was already %s", name,
+        checkState(state == State.NEW, "start() called on %s, which was already %s", spec.name(),
                 state == State.STARTED ? "started" : "closed");
-        byte[] task;
-        byte taskKind;
-        ChildLauncher.TaskNeeds needs;
-        try {
-            LambdaByReference.Reference reference = LambdaByReference.encode(target);
-            if (reference != null) {
-                task = reference.bytes();
-                taskKind = ControlProtocol.TASK_BY_REFERENCE;
-                needs = reference.movesConnections() ? ChildLauncher.TaskNeeds.SOCKETS
-                        : ChildLauncher.TaskNeeds.NOTHING_MORE;
-            } else {
-                task = SerialCodec.serialize(target);
-                taskKind = ControlProtocol.TASK;
-                needs = ChildLauncher.TaskNeeds.SERIALIZATION;
-            }
-        } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("the target of " + name + " cannot be sent to a child JVM: it is or "
-                    + "captures something that is not serializable: " + e.getMessage(), e);
-        }
-        if (task.length > Limits.MAX_FRAME_BYTES) {
-            throw new IllegalArgumentException(Limits.overFrameLimit("the target of " + name, task.length)
-                    + ": no child JVM was started. Send large data through a Pipe, or raise the limit");
-        }
-        try {
-            launched = warmStart ? WarmStandby.take(name, needs)
-                    : ChildLauncher.launch(name, jvmOptions, environment, workingDirectory, needs);
-            launched.outputPrefix().set(outputPrefix);
-            if (launched.control() == null) {
-                exitedBeforeTarget = true;
-                failure = new IllegalStateException(name + ": the child JVM exited before it could run the target"
-                        + " (see its output above)");
-                if (controlListener != null) {
-                    controlListener.closed();
-                }
-            } else {
-                launched.control().send(taskKind, task, 0, task.length);
-                reader = new Thread(this::readOutcome, name + "-control");
-                reader.setDaemon(true);
-                reader.start();
-            }
-        } catch (IOException e) {
-            if (launched != null) { // launched, but the task did not reach it: it must not outlive this failure
-                launched.process().destroyForcibly();
-                launched = null;
-            }
-            throw new UncheckedIOException("cannot start " + name, e);
-        }
+        child = Child.start(context.launcher(), spec, target, this, null);
         state = State.STARTED;
-        active.add(this);
-    }
-
-    /** Reads what the child reports until its control channel closes. */
-    private void readOutcome() {
-        Frames control = launched.control();
-        try {
-            for (;;) {
-                FrameChannel.Frame frame = control.receive();
-                switch (frame.kind()) {
-                    case ControlProtocol.RESULT, ControlProtocol.RESULT_PACKED -> resultFrame = frame;
-                    case ControlProtocol.FAILURE -> failure = decodeFailure(frame.payload());
-                    case ControlProtocol.SIGNAL -> signalled = true;
-                    case ControlProtocol.EXITING -> saidGoodbye = true;
-                    case ControlProtocol.RUNNING -> replenishStandby();
-                    default -> {
-                        if (controlListener != null) {
-                            controlListener.frame(frame);
-                        } else {
-                            Log.logger.warn("{}: unknown control frame kind {}", name, frame.kind());
-                        }
-                    }
-                }
-            }
-        } catch (IOException endOfChild) {
-            // the child closed its end: it exited or was killed
-        } finally {
-            try {
-                control.close();
-            } catch (IOException ignored) {
-                // closing
-            }
-            if (controlListener != null) {
-                controlListener.closed();
-            }
-            replenishStandby(); // if it never said RUNNING
-        }
-    }
-
-    /**
-     * After a warm start, boots the next waiting JVM once this child runs its task, and not sooner: on a machine with
-     * few CPUs a JVM booting beside the task's first milliseconds delays the very start it was meant to speed up.
-     */
-    private void replenishStandby() {
-        if (warmStart) {
-            WarmStandby.replenish();
-        }
-    }
-
-    private Throwable decodeFailure(byte[] payload) {
-        try {
-            return (Throwable) SerialCodec.deserialize(payload);
-        } catch (IOException | ClassNotFoundException | ClassCastException e) {
-            return new IllegalStateException(name + " failed, and its exception could not be read: " + e, e);
-        }
     }
 
     /**
@@ -326,9 +149,7 @@ public final class JvmProcess implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public void join() throws InterruptedException {
-        Process process = process("join()");
-        process.waitFor();
-        finishReading();
+        started("join()").join();
     }
 
     /**
@@ -341,25 +162,7 @@ public final class JvmProcess implements AutoCloseable {
      */
     public boolean join(Duration timeout) throws InterruptedException {
         Objects.requireNonNull(timeout, "timeout");
-        Process process = process("join(timeout)");
-        long nanos = Timeouts.nanos(timeout);
-        if (!process.waitFor(nanos, TimeUnit.NANOSECONDS)) {
-            return false;
-        }
-        finishReading();
-        return true;
-    }
-
-    private void finishReading() throws InterruptedException {
-        ChildLauncher.Launched child = launched;
-        Thread control = reader;
-        if (control != null) {
-            control.join(TimeUnit.SECONDS.toMillis(10));
-        }
-        for (Thread pump : child.outputPumps()) {
-            pump.join(TimeUnit.SECONDS.toMillis(10));
-        }
-        active.remove(this);
+        return started("join(timeout)").join(Duration.ofNanos(Timeouts.nanos(timeout)));
     }
 
     /**
@@ -368,8 +171,8 @@ public final class JvmProcess implements AutoCloseable {
      * @return {@code true} between {@link #start()} and the child's end
      */
     public boolean isAlive() {
-        ChildLauncher.Launched child = launched;
-        return child != null && child.process().isAlive();
+        Child running = child;
+        return running != null && running.isAlive();
     }
 
     /**
@@ -378,31 +181,8 @@ public final class JvmProcess implements AutoCloseable {
      * @return the exit code
      */
     public OptionalInt exitCode() {
-        ChildLauncher.Launched child = launched;
-        if (child == null || child.process().isAlive()) {
-            return OptionalInt.empty();
-        }
-        try {
-            finishReading();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        int raw = child.process().exitValue();
-        if (killSent && raw == 128 + 9) {
-            return OptionalInt.of(-9); // killed, even if a SIGTERM before it was caught and reported
-        }
-        if (signalled || (terminateSent && raw == 128 + 15)) {
-            return OptionalInt.of(-15);
-        }
-        if (!saidGoodbye && raw > 128 && raw <= 128 + 64) {
-            return OptionalInt.of(-(raw - 128)); // killed by a signal: it could not say goodbye
-        }
-        return OptionalInt.of(raw);
-    }
-
-    /** Whether the child JVM ended before it could be handed its target, for pools that say why a worker failed. */
-    boolean exitedBeforeTarget() {
-        return exitedBeforeTarget;
+        Child running = child;
+        return running == null ? OptionalInt.empty() : running.exitCode();
     }
 
     /**
@@ -412,7 +192,8 @@ public final class JvmProcess implements AutoCloseable {
      * @return the failure, or empty if the target did not throw (or the child has not ended)
      */
     public Optional<Throwable> failure() {
-        return Optional.ofNullable(failure);
+        Child running = child;
+        return running == null ? Optional.empty() : running.failure();
     }
 
     /**
@@ -423,16 +204,16 @@ public final class JvmProcess implements AutoCloseable {
      */
     public Object result() {
         OptionalInt code = exitCode();
-        checkState(code.isPresent(), "%s has not ended yet: join() it first", name);
-        FrameChannel.Frame frame = resultFrame;
+        checkState(code.isPresent(), "%s has not ended yet: join() it first", spec.name());
+        FrameChannel.Frame frame = child.resultFrame();
         if (frame == null) {
-            throw new IllegalStateException(name + " ended with exit code " + code.getAsInt() + " and no result",
-                    failure);
+            throw new IllegalStateException(spec.name() + " ended with exit code " + code.getAsInt() + " and no "
+                    + "result", failure().orElse(null));
         }
         try {
             return WireCodec.decode(frame.kind() == ControlProtocol.RESULT_PACKED, frame.payload());
         } catch (IOException e) {
-            throw new IllegalStateException("the result of " + name + " could not be read: " + e, e);
+            throw new IllegalStateException("the result of " + spec.name() + " could not be read: " + e, e);
         }
     }
 
@@ -442,9 +223,7 @@ public final class JvmProcess implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public void terminate() {
-        terminateSent = true;
-        // Through the handle: Process.destroy() would also close the child's output pipes before we copied the rest.
-        process("terminate()").toHandle().destroy();
+        started("terminate()").terminate();
     }
 
     /**
@@ -453,9 +232,7 @@ public final class JvmProcess implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public void kill() {
-        Process process = process("kill()");
-        killSent = true;
-        process.toHandle().destroyForcibly();
+        started("kill()").kill();
     }
 
     /**
@@ -465,7 +242,7 @@ public final class JvmProcess implements AutoCloseable {
      * @throws IllegalStateException if not started
      */
     public long pid() {
-        return process("pid()").pid();
+        return started("pid()").pid();
     }
 
     /**
@@ -474,7 +251,7 @@ public final class JvmProcess implements AutoCloseable {
      * @return the name
      */
     public String name() {
-        return name;
+        return spec.name();
     }
 
     /**
@@ -483,7 +260,7 @@ public final class JvmProcess implements AutoCloseable {
      * @return {@code true} for a daemon child
      */
     public boolean isDaemon() {
-        return daemon;
+        return spec.daemon();
     }
 
     /**
@@ -496,84 +273,22 @@ public final class JvmProcess implements AutoCloseable {
         if (state == State.CLOSED) {
             return;
         }
-        checkState(!isAlive(), "close() called on %s while it is still running: join, terminate or kill it first",
-                name);
-        ChildLauncher.Launched child = launched;
-        if (child != null) {
-            try {
-                finishReading();
-                child.stdin().close();
-                child.process().getInputStream().close();
-                child.process().getErrorStream().close();
-            } catch (IOException | InterruptedException e) {
-                if (e instanceof InterruptedException) {
-                    Thread.currentThread().interrupt();
-                }
-            }
-        }
-        active.remove(this);
+        checkState(child == null || child.release(), "close() called on %s while it is still running: join, "
+                + "terminate or kill it first", spec.name());
         state = State.CLOSED;
     }
 
-    private synchronized Process process(String operation) {
-        checkState(state != State.CLOSED, "%s called on %s after close()", operation, name);
-        checkState(state == State.STARTED, "%s called on %s before start()", operation, name);
-        return launched.process();
+    private synchronized Child started(String operation) {
+        checkState(state != State.CLOSED, "%s called on %s after close()", operation, spec.name());
+        checkState(state == State.STARTED, "%s called on %s before start()", operation, spec.name());
+        return child;
     }
 
     @Override
     public String toString() {
-        OptionalInt code = launched == null ? OptionalInt.empty() : exitCode();
-        String status = launched == null ? "initial" : code.isPresent() ? "exitcode=" + code.getAsInt() : "started";
-        return "<JvmProcess name='" + name + "' " + status + (daemon ? " daemon" : "") + ">";
-    }
-
-    /**
-     * Kills the JVM that waits for the next {@link Builder#warmStart(boolean) warm start}, if one does. The next warm
-     * start boots one anew. (It is killed at this JVM's exit anyway.)
-     */
-    public static void stopWarmStandby() {
-        WarmStandby.stop();
-    }
-
-    /**
-     * Boots the JVM that the next {@link Builder#warmStart(boolean) warm start} takes, unless one is waiting or on its
-     * way, and waits until it is ready for a task (booted, connected, and done loading what tasks need). Optional: the
-     * first warm start boots one anyway, and pays for it; call this at a quiet moment, such as application start-up,
-     * so that the first warm start is warm too.
-     *
-     * <pre>{@code
-     * JvmProcess.prepareWarmStandby(Duration.ofSeconds(10));
-     * JvmProcess.builder(Demo::doWork).warmStart(true).build().start(); // runs within milliseconds
-     * }</pre>
-     *
-     * @param timeout how long to wait at most
-     * @return {@code true} if a JVM is ready and waiting; {@code false} if it is still booting at the timeout or
-     *     could not start (the next warm start then boots one)
-     * @throws InterruptedException if interrupted while waiting
-     */
-    public static boolean prepareWarmStandby(Duration timeout) throws InterruptedException {
-        Objects.requireNonNull(timeout, "timeout");
-        return WarmStandby.awaitReady(Timeouts.nanos(timeout));
-    }
-
-    private static void atExit() {
-        for (JvmProcess child : active) {
-            ChildLauncher.Launched launchedChild = child.launched;
-            if (launchedChild == null) {
-                continue;
-            }
-            if (child.daemon) {
-                launchedChild.process().destroyForcibly();
-            } else {
-                try {
-                    launchedChild.process().waitFor();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-            }
-        }
+        OptionalInt code = exitCode();
+        String status = child == null ? "initial" : code.isPresent() ? "exitcode=" + code.getAsInt() : "started";
+        return "<JvmProcess name='" + spec.name() + "' " + status + (spec.daemon() ? " daemon" : "") + ">";
     }
 
     /**
@@ -595,8 +310,7 @@ public final class JvmProcess implements AutoCloseable {
         private final Map<String, String> environment = new LinkedHashMap<>();
         private Path workingDirectory;
         private boolean warmStart;
-        private ControlListener controlListener;
-        private String outputPrefix = "";
+        private ProcessContext context;
 
         private Builder(Object target) {
             this.target = Objects.requireNonNull(target, "target");
@@ -675,17 +389,30 @@ public final class JvmProcess implements AutoCloseable {
         /**
          * Starts the child in a JVM that was booted ahead of time and waits, connected, for a task, the JVM's take on
          * Python's {@code forkserver}: {@code start()} then costs a few milliseconds instead of a JVM boot. The first
-         * warm start boots the waiting JVM (so it pays the boot once), unless {@link #prepareWarmStandby(Duration)}
-         * booted it earlier; each warm start boots the next one in the background once its own task runs (so the boot
-         * does not compete with the task's start for CPUs). Warm starts in quick succession find the next JVM still
-         * booting and wait for it. Needs the default JVM options,
-         * environment and working directory, which the waiting JVM was started with. Default: {@code false}.
+         * warm start boots the waiting JVM (so it pays the boot once), unless the context's
+         * {@link ProcessContext#prepareWarmStandby(Duration) prepareWarmStandby} booted it earlier; each warm start
+         * boots the next one in the background once its own task runs (so the boot does not compete with the task's
+         * start for CPUs). Warm starts in quick succession find the next JVM still booting and wait for it. Needs the
+         * default JVM options, environment and working directory, which the waiting JVM was started with. Default:
+         * {@code false}.
          *
          * @param warm whether to start warm
          * @return this builder
          */
         public Builder warmStart(boolean warm) {
             this.warmStart = warm;
+            return this;
+        }
+
+        /**
+         * Launches the child through {@code context} (its warm standby, its registry of children) instead of the
+         * {@linkplain ProcessContext#defaultContext() default one}.
+         *
+         * @param context the context
+         * @return this builder
+         */
+        public Builder context(ProcessContext context) {
+            this.context = Objects.requireNonNull(context, "context");
             return this;
         }
 

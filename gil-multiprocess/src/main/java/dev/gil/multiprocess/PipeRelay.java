@@ -1,6 +1,6 @@
 package dev.gil.multiprocess;
 
-import dev.gil.multiprocess.internal.PrivateSockets;
+import dev.gil.multiprocess.internal.channel.PrivateSockets;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;

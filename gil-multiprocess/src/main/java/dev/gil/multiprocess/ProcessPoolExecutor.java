@@ -153,19 +153,15 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     }
 
     private <T> Future<T> dispatch(SerializableFunction<Object, Object> adapter, Object original) {
-        PoolJob.ShippedFunction function;
+        if (pool.isShutdown()) {
+            throw new RejectedExecutionException("the executor was shut down; it accepts no new tasks");
+        }
         try {
-            function = pool.ship(adapter);
+            return pool.submitTask(adapter, original);
         } catch (IllegalArgumentException e) {
             throw new RejectedExecutionException("the task " + original.getClass().getName() + " cannot be sent to a "
                     + "worker JVM: it captures something that is not serializable: " + e.getCause().getMessage(), e);
         }
-        if (pool.isShutdown()) {
-            throw new RejectedExecutionException("the executor was shut down; it accepts no new tasks");
-        }
-        TaskFuture<T> future = pool.submitOne(function, null);
-        future.original = original;
-        return future;
     }
 
     @Override
@@ -286,14 +282,9 @@ public final class ProcessPoolExecutor implements ExecutorService, AutoCloseable
     public List<Runnable> shutdownNow() {
         pool.shutdown();
         List<Runnable> neverStarted = new ArrayList<>();
-        for (PoolJob.Chunk chunk : pool.drainPending()) {
-            if (chunk.job instanceof SingleTaskJob) {
-                TaskFuture<?> future = ((SingleTaskJob<?>) chunk.job).future;
-                future.cancel(false);
-                Object original = future.original;
-                neverStarted.add(original instanceof Runnable ? new FutureTask<>((Runnable) original, null)
-                        : new FutureTask<>((Callable<?>) original));
-            }
+        for (Object original : pool.drainPending()) {
+            neverStarted.add(original instanceof Runnable ? new FutureTask<>((Runnable) original, null)
+                    : new FutureTask<>((Callable<?>) original));
         }
         pool.terminate();
         return neverStarted;

@@ -1,11 +1,11 @@
 package dev.gil.multiprocess;
 
-import dev.gil.multiprocess.internal.FrameChannel;
-import dev.gil.multiprocess.internal.WireCodec;
-import dev.gil.multiprocess.internal.PrivateSockets;
-import dev.gil.multiprocess.internal.QueueServer;
-import dev.gil.multiprocess.internal.QueueStore;
 import dev.gil.multiprocess.internal.Timeouts;
+import dev.gil.multiprocess.internal.channel.FrameChannel;
+import dev.gil.multiprocess.internal.channel.PrivateSockets;
+import dev.gil.multiprocess.internal.queue.QueueServer;
+import dev.gil.multiprocess.internal.queue.QueueStore;
+import dev.gil.multiprocess.internal.wire.WireCodec;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InvalidObjectException;

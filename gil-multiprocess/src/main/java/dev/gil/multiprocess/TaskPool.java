@@ -44,7 +44,8 @@ public interface TaskPool extends AutoCloseable {
     <T, R> List<R> map(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items, int chunksize);
 
     /**
-     * Applies {@code fn} to the items lazily, returning results in input order as they become available.
+     * Applies {@code fn} to the items lazily, returning results in input order as they become available, one item
+     * per message (Python's default for {@code imap}).
      *
      * @param fn the function
      * @param items the inputs, read a bounded number of chunks ahead
@@ -52,7 +53,10 @@ public interface TaskPool extends AutoCloseable {
      * @param <R> the result type
      * @return the results
      */
-    <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn, Iterable<? extends T> items);
+    default <T, R> ResultIterator<R> imap(SerializableFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items) {
+        return imap(fn, items, 1);
+    }
 
     /**
      * Like {@link #imap(SerializableFunction, Iterable)}, with {@code chunksize} items per message.
@@ -68,7 +72,8 @@ public interface TaskPool extends AutoCloseable {
             int chunksize);
 
     /**
-     * Like {@link #imap(SerializableFunction, Iterable)}, but results come in the order they finish.
+     * Like {@link #imap(SerializableFunction, Iterable)}, but results come in the order they finish; one item per
+     * message.
      *
      * @param fn the function
      * @param items the inputs
@@ -76,8 +81,10 @@ public interface TaskPool extends AutoCloseable {
      * @param <R> the result type
      * @return the results
      */
-    <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
-            Iterable<? extends T> items);
+    default <T, R> ResultIterator<R> imapUnordered(SerializableFunction<? super T, ? extends R> fn,
+            Iterable<? extends T> items) {
+        return imapUnordered(fn, items, 1);
+    }
 
     /**
      * Like {@link #imapUnordered(SerializableFunction, Iterable)}, with {@code chunksize} items per message.

@@ -3,7 +3,7 @@ package dev.gil.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gil.multiprocess.internal.ChildOutputLinesTest;
+import dev.gil.multiprocess.internal.launch.ChildOutputLinesTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -258,7 +258,7 @@ class FaultInjectionTest {
         assertThat(pipe.right().recv()).isEqualTo("established");
         java.lang.reflect.Field frames = Connection.class.getDeclaredField("frames");
         frames.setAccessible(true);
-        ((dev.gil.multiprocess.internal.FrameChannel) frames.get(pipe.left())).send((byte) 99, new byte[3], 0, 3);
+        ((dev.gil.multiprocess.internal.channel.FrameChannel) frames.get(pipe.left())).send((byte) 99, new byte[3], 0, 3);
         assertThatThrownBy(() -> pipe.right().recv()).isInstanceOf(java.io.InvalidObjectException.class)
                 .hasMessageContaining("unknown kind 99").hasMessageNotContaining("sendBytes");
         pipe.left().sendBytes(new byte[] {1, 2});

@@ -270,8 +270,8 @@ class JvmProcessTest {
     @Test
     void aWarmStartRunsTheTaskInAJvmBootedAheadOfTime() throws Exception {
         try {
-            assertThat(JvmProcess.prepareWarmStandby(Duration.ofMinutes(1))).as("a standby is ready").isTrue();
-            assertThat(JvmProcess.prepareWarmStandby(Duration.ZERO)).as("and stays the one waiting").isTrue();
+            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ofMinutes(1))).as("a standby is ready").isTrue();
+            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ZERO)).as("and stays the one waiting").isTrue();
             Pipe pipe = Pipe.open(false);
             Connection report = pipe.right();
             JvmProcess capturing = run(JvmProcess.builder(() -> report.send(ProcessHandle.current().pid()))
@@ -290,7 +290,7 @@ class JvmProcessTest {
             assertThat(failing.exitCode()).hasValue(1);
             assertThat(failing.failure().orElseThrow()).hasMessage("boom in the child");
         } finally {
-            JvmProcess.stopWarmStandby();
+            ProcessContext.defaultContext().stopWarmStandby();
         }
         assertThat(ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                 .filter(child -> child.info().command().orElse("").endsWith("java")))
@@ -323,7 +323,7 @@ class JvmProcessTest {
         Process gone = new ProcessBuilder("true").start(); // a parent pid that is dead
         gone.waitFor();
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "dev.gil.multiprocess.internal.ChildMain", "fifo:" + fifo,
+                System.getProperty("java.class.path"), "dev.gil.multiprocess.internal.child.ChildMain", "fifo:" + fifo,
                 String.valueOf(gone.pid())).redirectErrorStream(true).start();
         child.getOutputStream().write("token\n".getBytes(StandardCharsets.US_ASCII));
         child.getOutputStream().flush();
@@ -338,19 +338,19 @@ class JvmProcessTest {
     @Test
     void aStandbyThatDiesWhileWaitingIsReplaced() throws Exception {
         try {
-            assertThat(JvmProcess.prepareWarmStandby(Duration.ofMinutes(1))).isTrue();
+            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ofMinutes(1))).isTrue();
             List<ProcessHandle> waiting = ProcessHandle.current().children().filter(ProcessHandle::isAlive)
                     .filter(child -> child.info().command().orElse("").endsWith("java")).toList();
             assertThat(waiting).as("the standby is our only child JVM").hasSize(1);
             waiting.get(0).destroyForcibly();
             waiting.get(0).onExit().get(30, TimeUnit.SECONDS);
-            assertThat(JvmProcess.prepareWarmStandby(Duration.ZERO)).as("a dead standby is not ready").isFalse();
-            assertThat(JvmProcess.prepareWarmStandby(Duration.ofMinutes(1))).as("and is replaced").isTrue();
+            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ZERO)).as("a dead standby is not ready").isFalse();
+            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ofMinutes(1))).as("and is replaced").isTrue();
             JvmProcess warm = run(JvmProcess.builder(Targets::fortyTwo).warmStart(true).build());
             assertThat(warm.result()).isEqualTo(42L);
             warm.close();
         } finally {
-            JvmProcess.stopWarmStandby();
+            ProcessContext.defaultContext().stopWarmStandby();
         }
     }
 

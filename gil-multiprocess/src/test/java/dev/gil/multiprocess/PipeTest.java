@@ -3,7 +3,7 @@ package dev.gil.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gil.multiprocess.internal.FrameChannel;
+import dev.gil.multiprocess.internal.channel.FrameChannel;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InvalidClassException;

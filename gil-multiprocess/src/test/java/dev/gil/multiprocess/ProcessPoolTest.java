@@ -3,6 +3,7 @@ package dev.gil.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gil.multiprocess.contract.TaskPoolContract;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -214,7 +215,7 @@ class ProcessPoolTest extends TaskPoolContract {
         try (ResultIterator<Integer> results = shared.imap(x -> x + 1, endless, chunksize)) {
             for (int i = 0; i < 2000; i++) {
                 assertThat(results.next()).isEqualTo(i + 1);
-                long bound = (long) (i / chunksize + 1 + shared.processes() * PoolWorker.MAX_WINDOW) * chunksize;
+                long bound = (long) (i / chunksize + 1 + shared.processes() * 64) * chunksize;
                 assertThat(read.get()).isLessThanOrEqualTo(bound);
             }
         }
@@ -337,7 +338,7 @@ class ProcessPoolTest extends TaskPoolContract {
         try (ProcessPool pool = ProcessPool.builder().processes(2).warmStart(true).build()) {
             assertThat(pool.<Integer, Integer>map(x -> x + 1, range(10))).hasSize(10);
         } finally {
-            JvmProcess.stopWarmStandby();
+            ProcessContext.defaultContext().stopWarmStandby();
         }
         assertThatThrownBy(() -> ProcessPool.builder().warmStart(true).jvmOptions("-Xmx48m").build())
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("-Xmx48m");

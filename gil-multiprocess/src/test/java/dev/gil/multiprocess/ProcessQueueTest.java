@@ -3,7 +3,7 @@ package dev.gil.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gil.multiprocess.internal.SerialCodec;
+import dev.gil.multiprocess.internal.wire.SerialCodec;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -16,7 +16,7 @@ public final class Limits {
      * The options that give a child JVM our frame limit, when it was set here: both ends must agree, or a frame one
      * sends within its limit would close the other's channel.
      */
-    static java.util.List<String> sameAsOurs() {
+    public static java.util.List<String> sameAsOurs() {
         return System.getProperty(MAX_FRAME_PROPERTY) == null ? java.util.List.of()
                 : java.util.List.of("-D" + MAX_FRAME_PROPERTY + "=" + MAX_FRAME_BYTES);
     }
@@ -31,7 +31,7 @@ public final class Limits {
     }
 
     /** Refuses to send a frame of {@code length} bytes over a channel that takes at most {@code max}. */
-    static void checkFrameLength(int length, int max) throws IOException {
+    public static void checkFrameLength(int length, int max) throws IOException {
         if (length > max) {
             throw new IOException("message of " + length + " bytes exceeds the frame limit of " + max + " bytes ("
                     + MAX_FRAME_PROPERTY + ")");
@@ -39,7 +39,7 @@ public final class Limits {
     }
 
     /** The error for a received frame header announcing {@code length} bytes, outside {@code 0..limit}. */
-    static IOException badFrameHeader(int length, int limit) {
+    public static IOException badFrameHeader(int length, int limit) {
         return new IOException("received a frame header announcing " + length + " bytes, outside 0.." + limit + " ("
                 + MAX_FRAME_PROPERTY + "): not a gil4j peer, or a corrupted stream; the connection is closed");
     }
@@ -48,7 +48,7 @@ public final class Limits {
     public static final class FrameTooLargeException extends NotSerializableException {
         private static final long serialVersionUID = 1L;
 
-        FrameTooLargeException(String message) {
+        public FrameTooLargeException(String message) {
             super(message);
         }
     }

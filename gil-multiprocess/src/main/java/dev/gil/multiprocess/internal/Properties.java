@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
  * System properties under gil4j's one namespace ({@code dev.gil.…}), with the names of earlier releases still read for
  * one release, with a warning (once per name) that says what to use instead. {@code docs/configuration.md} lists them.
  */
-final class Properties {
+public final class Properties {
     /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
     private static final class Log {
         static final Logger logger = LoggerFactory.getLogger(Properties.class);
@@ -20,7 +20,7 @@ final class Properties {
     private Properties() {}
 
     /** The value of {@code name}, else of its old name (with a warning), else {@code fallback}. */
-    static String get(String name, String oldName, String fallback) {
+    public static String get(String name, String oldName, String fallback) {
         String value = System.getProperty(name);
         if (value != null) {
             return value;

@@ -1,9 +1,9 @@
 /**
- * Internal use only; not API, and it may change in any release. How a parent and its child JVMs talk: frames over a
- * pair of pipes (or an AF_UNIX socket where {@code mkfifo} is missing) behind {@code Frames}; the one wire codec
- * ({@code WireCodec}: packed values, records and enums, else Java serialization) with its allow-list
- * ({@code AllowedClasses}), checked before a class is loaded; how a child is launched (command line, class-data
- * archive, warm standby) and met; the child's entry point; a pool worker's loop; a process queue's server.
- * {@code docs/design/wire-format.md} and {@code docs/design/processes.md} say why.
+ * Internal use only; not API, and it may change in any release. What every part of the module shares: the frame and
+ * decoding limits ({@code Limits}), the module's system properties ({@code Properties}) and timeouts as nanoseconds
+ * ({@code Timeouts}). The parts live in sub-packages, each with its own description: {@code wire} (what bytes mean),
+ * {@code channel} (how frames move), {@code launch} (how a child JVM starts and is met), {@code child} (what runs in
+ * it), {@code pool} (how a process pool feeds and looks after its workers) and {@code queue} (a process queue's
+ * server). {@code docs/design/wire-format.md} and {@code docs/design/processes.md} say why.
  */
 package dev.gil.multiprocess.internal;

@@ -1,0 +1,109 @@
+package dev.gil.multiprocess.internal.channel;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.HexFormat;
+
+/**
+ * AF_UNIX socket paths no other user can reach: each in a fresh directory with mode 0700 under the temporary
+ * directory; and random tokens, so another process of the same user cannot pose as the peer either.
+ */
+public final class PrivateSockets {
+    private static final SecureRandom random = new SecureRandom();
+
+    private PrivateSockets() {}
+
+    /** A socket path in a fresh private directory that is also deleted when this JVM exits, if still there. */
+    public static Path newSocketPath(String name) {
+        Path socket = newShortLivedSocketPath(name);
+        socket.getParent().toFile().deleteOnExit();
+        return socket;
+    }
+
+    /**
+     * A socket path in a fresh private directory, for a caller that {@link #delete deletes} it in a {@code finally}
+     * block: registering it for deletion at exit would add an entry to the JDK's list for every child started.
+     */
+    public static Path newShortLivedSocketPath(String name) {
+        try {
+            return Files.createTempDirectory("gil4j-",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).resolve(name);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a private directory for a socket under "
+                    + System.getProperty("java.io.tmpdir"), e);
+        }
+    }
+
+    public static String newToken() {
+        byte[] bytes = new byte[16];
+        random.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    /** Sends the token on a freshly connected channel: the first thing a connecting process says. */
+    public static void presentToken(SocketChannel channel, String token) throws IOException {
+        ByteBuffer presented = ByteBuffer.wrap(token.getBytes(StandardCharsets.US_ASCII));
+        while (presented.hasRemaining()) {
+            channel.write(presented);
+        }
+    }
+
+    /**
+     * Reads what a connecting process presents and tells whether it is {@code token}, in constant time, waiting at
+     * most {@link #TOKEN_TIMEOUT_NANOS}: a candidate that sends less is refused, never waited for.
+     */
+    public static boolean presentsToken(SocketChannel candidate, String token) throws IOException {
+        return presentsToken(candidate, token, TOKEN_TIMEOUT_NANOS);
+    }
+
+    /** How long a connected candidate has to present its token: a peer that sends part of it must not stall us. */
+    static final long TOKEN_TIMEOUT_NANOS = java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+
+    /**
+     * Reads the candidate's token, for at most {@code timeoutNanos}; {@code false} if it is wrong, incomplete when
+     * the time runs out, or the candidate closes first. The channel is left in blocking mode.
+     */
+    static boolean presentsToken(SocketChannel candidate, String token, long timeoutNanos) throws IOException {
+        ByteBuffer presented = ByteBuffer.allocate(token.length());
+        long deadline = System.nanoTime() + timeoutNanos;
+        candidate.configureBlocking(false);
+        try (Selector selector = Selector.open()) {
+            candidate.register(selector, SelectionKey.OP_READ);
+            while (presented.hasRemaining()) {
+                if (candidate.read(presented) < 0) {
+                    return false;
+                }
+                long left = deadline - System.nanoTime();
+                if (presented.hasRemaining()) {
+                    if (left <= 0) {
+                        return false; // too slow, or only part of a token: not our peer
+                    }
+                    selector.select(Math.max(1, java.util.concurrent.TimeUnit.NANOSECONDS.toMillis(left)));
+                    selector.selectedKeys().clear();
+                }
+            }
+        }
+        candidate.configureBlocking(true); // the selector is closed, so the channel is registered with none
+        return MessageDigest.isEqual(presented.array(), token.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /** Removes the socket file and its private directory, quietly. */
+    public static void delete(Path socket) {
+        try {
+            Files.deleteIfExists(socket);
+            Files.deleteIfExists(socket.getParent());
+        } catch (IOException ignored) {
+            // a leftover empty directory in the temporary directory is harmless
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package dev.gil.multiprocess.internal.child;
+
+import dev.gil.multiprocess.SerializableBiFunction;
+import dev.gil.multiprocess.SerializableFunction;
+import dev.gil.multiprocess.SerializableRunnable;
+import dev.gil.multiprocess.internal.Limits;
+import dev.gil.multiprocess.internal.channel.FrameChannel;
+import dev.gil.multiprocess.internal.channel.Frames;
+import dev.gil.multiprocess.internal.pool.PoolProtocol;
+import dev.gil.multiprocess.internal.wire.SerialCodec;
+import dev.gil.multiprocess.internal.wire.ValueCodec;
+import java.io.IOException;
+import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * A pool worker's life in its child JVM: run the initializer, say READY, then apply functions to chunks until told
+ * to stop (see {@link PoolProtocol}). A task's exception fails that task only; the worker carries on, except after a
+ * {@link VirtualMachineError} (out of memory, say), when it reports the failure and exits so the pool replaces it
+ * with a fresh JVM.
+ */
+public final class WorkerLoop implements ChildTask {
+    private static final long serialVersionUID = 1L;
+
+    private final String workerName;
+    private final SerializableRunnable initializer;
+
+    public WorkerLoop(String workerName, SerializableRunnable initializer) {
+        this.workerName = workerName;
+        this.initializer = initializer;
+    }
+
+    @Override
+    public Object run(Frames control) throws Exception {
+        Thread.currentThread().setName(workerName); // so a logging pattern with %thread names the worker
+        if (initializer != null) {
+            initializer.run(); // a failure ends the worker with exit code 1; the pool reports it
+        }
+        control.send(PoolProtocol.READY, new byte[0], 0, 0);
+        Map<Integer, Object> functions = new LinkedHashMap<>(16, 0.75f, true) {
+            private static final long serialVersionUID = 1L;
+
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Integer, Object> eldest) {
+                return size() > PoolProtocol.FUNCTION_CACHE;
+            }
+        };
+        for (;;) {
+            FrameChannel.Frame frame = control.receive();
+            switch (frame.kind()) {
+                case PoolProtocol.FUNCTION ->
+                        functions.put(ByteBuffer.wrap(frame.payload()).getInt(), readFunction(frame.payload()));
+                case PoolProtocol.CHUNK -> runChunk(control, frame.payload(), functions);
+                case PoolProtocol.STOP -> {
+                    return null;
+                }
+                default -> throw new IOException("unexpected frame kind " + frame.kind() + " from the pool");
+            }
+        }
+    }
+
+    /** The function, or the reason it could not be read (each chunk using it then fails with that reason). */
+    private static Object readFunction(byte[] payload) {
+        byte[] bytes = new byte[payload.length - 4];
+        System.arraycopy(payload, 4, bytes, 0, bytes.length);
+        try {
+            return SerialCodec.deserialize(bytes);
+        } catch (IOException | ClassNotFoundException | RuntimeException e) {
+            return new IllegalStateException("the worker could not read the function: " + e, e);
+        }
+    }
+
+    private static void runChunk(Frames control, byte[] payload, Map<Integer, Object> functions)
+            throws IOException {
+        ByteBuffer in = ByteBuffer.wrap(payload);
+        long chunkId = in.getLong();
+        Object function = functions.get(in.getInt());
+        byte shape = in.get();
+        if (function instanceof Throwable) {
+            fail(control, chunkId, PoolProtocol.WHOLE_CHUNK, (Throwable) function);
+            return;
+        }
+        Object[] values;
+        try {
+            values = ValueCodec.decode(in);
+        } catch (IOException | RuntimeException e) {
+            fail(control, chunkId, PoolProtocol.WHOLE_CHUNK,
+                    new IllegalStateException("the worker could not read the task's arguments: " + e, e));
+            return;
+        }
+        long started = System.nanoTime();
+        for (int i = 0; i < values.length; i++) {
+            try {
+                values[i] = apply(function, shape, values[i]);
+            } catch (Throwable failure) {
+                fail(control, chunkId, i, failure);
+                if (failure instanceof VirtualMachineError) {
+                    throw (VirtualMachineError) failure; // this JVM may be unwell: let the pool start a new one
+                }
+                return;
+            }
+        }
+        long computeNanos = System.nanoTime() - started;
+        byte[] done;
+        try {
+            done = ValueCodec.encode(values, PoolProtocol.DONE_HEADER);
+        } catch (NotSerializableException e) {
+            fail(control, chunkId, PoolProtocol.WHOLE_CHUNK, new IllegalStateException(
+                    "the task's result cannot be sent back: " + e.getMessage(), e));
+            return;
+        }
+        if (done.length > Limits.MAX_FRAME_BYTES) { // sending it would end this worker: fail the task instead
+            fail(control, chunkId, PoolProtocol.WHOLE_CHUNK, new IllegalStateException(Limits.overFrameLimit(
+                    "the task's result", done.length) + ": return less, or send large data through a Pipe"));
+            return;
+        }
+        ByteBuffer.wrap(done).putLong(chunkId).putLong(computeNanos);
+        control.send(PoolProtocol.DONE, done, 0, done.length);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Object apply(Object function, byte shape, Object value) throws Exception {
+        if (shape == PoolProtocol.PAIR) {
+            Object[] pair = (Object[]) value;
+            return ((SerializableBiFunction<Object, Object, Object>) function).apply(pair[0], pair[1]);
+        }
+        return ((SerializableFunction<Object, Object>) function).apply(value);
+    }
+
+    private static void fail(Frames control, long chunkId, int index, Throwable failure) throws IOException {
+        byte[] cause = ChildMain.serializeFailure(failure);
+        byte[] frame = new byte[12 + cause.length];
+        ByteBuffer.wrap(frame).putLong(chunkId).putInt(index).put(cause);
+        control.send(PoolProtocol.FAILED, frame, 0, frame.length);
+    }
+}

@@ -1,0 +1,193 @@
+package dev.gil.multiprocess.internal.launch;
+
+import dev.gil.multiprocess.internal.Properties;
+import dev.gil.multiprocess.internal.channel.FrameChannel;
+import dev.gil.multiprocess.internal.channel.Frames;
+import dev.gil.multiprocess.internal.channel.PipeFrames;
+import dev.gil.multiprocess.internal.channel.PrivateSockets;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.channels.Channels;
+import java.nio.channels.ClosedChannelException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A child's control channel as two pipes: its stdin from parent to child, and a named pipe (a FIFO, made by
+ * {@code mkfifo} in a fresh 0700 directory, mode 0600) from child to parent. Where {@code mkfifo} is missing, or with
+ * {@code -Ddev.gil.multiprocess.control=socket}, children use a private AF_UNIX socket instead.
+ *
+ * <p>Why pipes: a fresh JVM's first AF_UNIX connection loads the NIO selector provider, the socket code and the
+ * secure random generator that code seeds before the first byte, a large part of a child's cold start;
+ * opening a FIFO with {@code java.io} costs nothing of that. The protocol is unchanged: the child opens the FIFO and
+ * says HELLO with the token it read on stdin, and the parent accepts nothing else first.
+ *
+ * <p>The parent opens the FIFO for reading and writing before it starts the child, so neither side's open blocks
+ * (Linux and the BSDs allow it). Once the child has said HELLO, the parent opens it again for reading only and drops
+ * the first descriptor: from then on the child holds the only writing end, so its exit is an end of stream, as with
+ * the socket. The FIFO's name is removed once both ends are open. Another process of the same user could open the
+ * FIFO before that; a process of another user cannot. {@code mkfifo} runs ahead of time, once the previous child has
+ * booted, so a start does not wait for it; the FIFO left over at exit is removed then (unless this JVM is killed).
+ */
+public final class ControlPipes {
+    /** Prefix of the child's first argument when its control channel is a FIFO; a socket path otherwise. */
+    public static final String ARGUMENT_PREFIX = "fifo:";
+    /** {@code -Ddev.gil.multiprocess.control=socket} makes every child use the AF_UNIX socket. */
+    static final String TRANSPORT_PROPERTY = "dev.gil.multiprocess.control";
+
+    /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
+    private static final class Log {
+        static final Logger logger = LoggerFactory.getLogger(ControlPipes.class);
+    }
+
+    /** Set when {@code mkfifo} failed once: children use sockets from then on. A fact about this machine. */
+    private static volatile boolean unavailable;
+    private final Object spareLock = new Object();
+    /** The FIFO made ahead of time, or being made. Guarded by {@code spareLock}. */
+    private CompletableFuture<Path> spare;
+
+    /**
+     * A fresh FIFO in a private directory, or {@code null} if children should use a socket. The one made ahead of
+     * time by {@link #makeSpare()}, when there is one: {@code mkfifo} is a process of its own.
+     */
+    Path create() {
+        if (socketsOnly()) {
+            return null;
+        }
+        CompletableFuture<Path> ready;
+        synchronized (spareLock) {
+            ready = spare;
+            spare = null;
+        }
+        Path fifo = ready != null ? ready.join() : null;
+        return fifo != null ? fifo : make();
+    }
+
+    /** Makes the FIFO the next {@link #create()} takes, in the background, unless one is made or on its way. */
+    void makeSpare() {
+        if (socketsOnly()) {
+            return;
+        }
+        synchronized (spareLock) {
+            if (spare != null) {
+                return;
+            }
+            CompletableFuture<Path> next = new CompletableFuture<>();
+            spare = next;
+            Thread maker = new Thread(() -> next.complete(make()), "gil4j-fifo-maker");
+            maker.setDaemon(true);
+            maker.start();
+        }
+    }
+
+    /** Whether children use sockets: {@code mkfifo} failed before, or {@value #TRANSPORT_PROPERTY} says so. */
+    private static boolean socketsOnly() {
+        return unavailable || "socket".equals(Properties.get(TRANSPORT_PROPERTY, "gil4j.control", null));
+    }
+
+    /** Removes the FIFO made ahead of time, if any (its launcher closes, or this JVM exits). */
+    void removeSpare() {
+        CompletableFuture<Path> left;
+        synchronized (spareLock) {
+            left = spare;
+            spare = null;
+        }
+        Path fifo = left != null ? left.completeOnTimeout(null, 2, TimeUnit.SECONDS).join() : null; // made in time
+        if (fifo != null) {
+            PrivateSockets.delete(fifo);
+        }
+    }
+
+    private static Path make() {
+        Path fifo = PrivateSockets.newShortLivedSocketPath("control.fifo");
+        try {
+            Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true)
+                    .start();
+            mkfifo.getOutputStream().close();
+            String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (mkfifo.waitFor() == 0 && Files.readAttributes(fifo, BasicFileAttributes.class,
+                    LinkOption.NOFOLLOW_LINKS).isOther()) {
+                return fifo;
+            }
+            Log.logger.debug("mkfifo failed ({}); child JVMs use AF_UNIX sockets for their control channel", output);
+        } catch (IOException e) {
+            Log.logger.debug("no mkfifo ({}); child JVMs use AF_UNIX sockets for their control channel", e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            PrivateSockets.delete(fifo);
+            return null; // this time only
+        }
+        unavailable = true;
+        PrivateSockets.delete(fifo);
+        return null;
+    }
+
+    /** Opens the parent's first end, which lets both sides' opens go through at once. Call before the child starts. */
+    static FileChannel openBothWays(Path fifo) throws IOException {
+        return FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    /**
+     * Waits for the child's HELLO with {@code token} on the FIFO, then returns its control channel; {@code null} if
+     * the child exited first.
+     *
+     * @param bothWays what {@link #openBothWays} returned; closed when this returns
+     * @throws IOException if the child did not say HELLO within the timeout, or said something else (it is killed)
+     * @throws InterruptedIOException if this thread was interrupted while it waited (the child is killed)
+     */
+    static Frames awaitChild(Path fifo, FileChannel bothWays, Process process, String token, OutputStream stdin,
+            long timeoutNanos) throws IOException {
+        AtomicBoolean timedOut = new AtomicBoolean();
+        process.onExit().thenRun(() -> closeQuietly(bothWays));
+        CompletableFuture.runAsync(() -> {
+            timedOut.set(true);
+            closeQuietly(bothWays);
+        }, CompletableFuture.delayedExecutor(timeoutNanos, TimeUnit.NANOSECONDS));
+        try {
+            FrameChannel.Frame hello = new PipeFrames(Channels.newInputStream(bothWays),
+                    OutputStream.nullOutputStream()).receive(1024);
+            if (!ControlProtocol.isHelloWith(hello, token)) {
+                process.destroyForcibly();
+                throw new IOException("the child JVM's control pipe carried something other than its greeting; it "
+                        + "was killed");
+            }
+            FileChannel fromChild = FileChannel.open(fifo, StandardOpenOption.READ);
+            return new PipeFrames(Channels.newInputStream(fromChild), stdin);
+        } catch (ClosedChannelException | EOFException closedBeforeHello) {
+            if (!process.isAlive()) {
+                return null; // it exited first, and its exit closed the pipe
+            }
+            process.destroyForcibly();
+            if (timedOut.get()) {
+                throw new IOException("the child JVM did not connect within "
+                        + TimeUnit.NANOSECONDS.toSeconds(timeoutNanos) + " s; it was killed");
+            }
+            InterruptedIOException interrupted = new InterruptedIOException(
+                    "interrupted while waiting for the child JVM to connect; it was killed");
+            interrupted.initCause(closedBeforeHello);
+            throw interrupted;
+        } finally {
+            closeQuietly(bothWays);
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // closing
+        }
+    }
+}

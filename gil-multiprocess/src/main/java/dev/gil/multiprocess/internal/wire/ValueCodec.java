@@ -1,0 +1,168 @@
+package dev.gil.multiprocess.internal.wire;
+
+import dev.gil.multiprocess.internal.Limits;
+import java.io.IOException;
+import java.io.InvalidObjectException;
+import java.io.NotSerializableException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Encodes the arguments and results of a pool chunk. Arrays whose elements are all {@code Integer}, all {@code Long},
+ * all {@code Double} or all {@code String} travel as packed primitives (what pickle's compact opcodes do for Python):
+ * a few nanoseconds an element instead of Java serialization's object headers. Any other array, nulls included, goes
+ * as {@link WireCodec} encodes it (packed when every element is a value, collection, record or enum it takes).
+ */
+public final class ValueCodec {
+    private static final byte OBJECTS = 0;
+    private static final byte INTS = 1;
+    private static final byte LONGS = 2;
+    private static final byte DOUBLES = 3;
+    private static final byte STRINGS = 4;
+
+    private ValueCodec() {}
+
+    /**
+     * Encodes {@code values} after {@code headerBytes} zero bytes the caller fills in.
+     *
+     * @throws NotSerializableException if a value cannot be serialized; the message names its index and type
+     */
+    public static byte[] encode(Object[] values, int headerBytes) throws NotSerializableException {
+        byte kind = kindOf(values);
+        int n = values.length;
+        switch (kind) {
+            case INTS -> {
+                ByteBuffer out = start(headerBytes, 5 + 4 * n, kind, n);
+                for (Object value : values) {
+                    out.putInt((Integer) value);
+                }
+                return out.array();
+            }
+            case LONGS -> {
+                ByteBuffer out = start(headerBytes, 5 + 8 * n, kind, n);
+                for (Object value : values) {
+                    out.putLong((Long) value);
+                }
+                return out.array();
+            }
+            case DOUBLES -> {
+                ByteBuffer out = start(headerBytes, 5 + 8 * n, kind, n);
+                for (Object value : values) {
+                    out.putDouble((Double) value);
+                }
+                return out.array();
+            }
+            case STRINGS -> {
+                byte[][] utf8 = new byte[n][];
+                long size = 5L + 4L * n;
+                for (int i = 0; i < n; i++) {
+                    utf8[i] = ((String) values[i]).getBytes(StandardCharsets.UTF_8);
+                    size += utf8[i].length;
+                }
+                if (size + headerBytes > Integer.MAX_VALUE - 16) {
+                    return serialized(values, headerBytes);
+                }
+                ByteBuffer out = start(headerBytes, (int) size, kind, n);
+                for (byte[] string : utf8) {
+                    out.putInt(string.length).put(string);
+                }
+                return out.array();
+            }
+            default -> {
+                return serialized(values, headerBytes);
+            }
+        }
+    }
+
+    /** Decodes what {@link #encode} wrote, from the buffer's position. */
+    public static Object[] decode(ByteBuffer in) throws IOException {
+        byte kind = in.get();
+        if (kind == OBJECTS) {
+            byte[] rest = new byte[in.remaining()];
+            in.get(rest);
+            Object decoded = WireCodec.decodeTagged(rest);
+            if (!(decoded instanceof Object[] values)) {
+                throw new InvalidObjectException("not an array of values: "
+                        + (decoded == null ? "null" : decoded.getClass().getName()));
+            }
+            return values;
+        }
+        int n = in.getInt();
+        if (n < 0 || n > in.remaining()) {
+            throw new InvalidObjectException("corrupted value array: " + n + " values in " + in.remaining()
+                    + " bytes");
+        }
+        Object[] values = new Object[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = switch (kind) {
+                case INTS -> in.getInt();
+                case LONGS -> in.getLong();
+                case DOUBLES -> in.getDouble();
+                case STRINGS -> {
+                    int length = in.getInt();
+                    if (length < 0 || length > in.remaining()) { // claimed, not sent: allocate nothing for it
+                        throw new InvalidObjectException("corrupted value array: a string of " + length
+                                + " bytes in " + in.remaining());
+                    }
+                    byte[] utf8 = new byte[length];
+                    in.get(utf8);
+                    yield new String(utf8, StandardCharsets.UTF_8);
+                }
+                default -> throw new InvalidObjectException("unknown value array kind " + kind);
+            };
+        }
+        return values;
+    }
+
+    private static byte kindOf(Object[] values) {
+        if (values.length == 0 || values[0] == null) {
+            return OBJECTS;
+        }
+        Class<?> type = values[0].getClass();
+        byte kind = type == Integer.class ? INTS : type == Long.class ? LONGS : type == Double.class ? DOUBLES
+                : type == String.class ? STRINGS : OBJECTS;
+        if (kind != OBJECTS) {
+            for (Object value : values) {
+                if (value == null || value.getClass() != type) {
+                    return OBJECTS;
+                }
+            }
+        }
+        return kind;
+    }
+
+    private static ByteBuffer start(int headerBytes, int bodyBytes, byte kind, int n) {
+        ByteBuffer out = ByteBuffer.allocate(headerBytes + bodyBytes);
+        out.position(headerBytes);
+        return out.put(kind).putInt(n);
+    }
+
+    private static byte[] serialized(Object[] values, int headerBytes) throws NotSerializableException {
+        byte[] body;
+        try {
+            body = WireCodec.encodeTagged(values);
+        } catch (NotSerializableException e) {
+            throw nameTheCulprit(values, e);
+        }
+        byte[] out = new byte[headerBytes + 1 + body.length];
+        out[headerBytes] = OBJECTS;
+        System.arraycopy(body, 0, out, headerBytes + 1, body.length);
+        return out;
+    }
+
+    /** Finds which value could not be serialized, so the error names it. */
+    private static NotSerializableException nameTheCulprit(Object[] values, NotSerializableException failure) {
+        for (int i = 0; i < values.length; i++) {
+            try {
+                WireCodec.encode(values[i]);
+            } catch (NotSerializableException e) {
+                NotSerializableException named = new NotSerializableException("value #" + i + " of type "
+                        + values[i].getClass().getName() + (e instanceof Limits.FrameTooLargeException
+                        ? " is too large to send (" : " is not serializable (") + e.getMessage() + ")");
+                named.initCause(e);
+                return named;
+            }
+        }
+        return failure;
+    }
+}
