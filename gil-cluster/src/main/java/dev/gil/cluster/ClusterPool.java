@@ -248,9 +248,9 @@ public final class ClusterPool extends AbstractTaskPool {
     }
 
     /**
-     * Cancels the {@code imap} iterators still reading their input (a loop left with {@code break}: they compute nothing
-     * more, and throw {@link CancellationException} if used again), waits for the other outstanding tasks, then shuts
-     * down this JVM's member or client and the pool's member JVMs.
+     * Cancels the {@code imap} iterators still reading their input (a loop left with {@code break}: they compute
+     * nothing more, and throw {@link CancellationException} if used again), waits for the other outstanding tasks,
+     * then shuts down this JVM's member or client and the pool's member JVMs.
      */
     @Override
     public void close() {

@@ -140,7 +140,7 @@ class ProcessSnippetsTest {
         ProcessContext.defaultContext().prepareWarmStandby(Duration.ofSeconds(10));  // at a quiet moment
         JvmProcess.builder(Demo::doWork).warmStart(true).build().start();            // runs within milliseconds
 
-        try (ProcessContext own = ProcessContext.create()) {                         // a context of its own, say per test
+        try (ProcessContext own = ProcessContext.create()) {                 // a context of its own, say per test
             JvmProcess child = JvmProcess.builder(Demo::doWork).context(own).build();
             child.start();
             assertThat(own.activeChildren()).contains(child); // (test)
@@ -189,8 +189,9 @@ class ProcessSnippetsTest {
             assertThat(pool.map(x -> x * 2, List.of(1, 2, 3))).isEqualTo(List.of(2, 4, 6)); // (test)
             assertThat(pool.<Integer, Integer>apply(x -> x + 1, 41)).isEqualTo(42); // (test)
             assertThat(pool.imap(x -> x * 3, List.of(1, 2)).next()).isEqualTo(3); // (test)
-            assertThatThrownBy(() -> pool.map(x -> 10 / x, List.of(1, 0))).isInstanceOf(TaskFailedException.class) // (test)
-                    .hasMessageContaining("task #1").hasCauseInstanceOf(ArithmeticException.class); // (test)
+            assertThatThrownBy(() -> pool.map(x -> 10 / x, List.of(1, 0))) // (test)
+                    .isInstanceOf(TaskFailedException.class).hasMessageContaining("task #1") // (test)
+                    .hasCauseInstanceOf(ArithmeticException.class); // (test)
         } // (test)
     }
 

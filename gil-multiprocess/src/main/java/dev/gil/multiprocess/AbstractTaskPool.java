@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -247,8 +248,14 @@ public abstract class AbstractTaskPool implements TaskPool {
         return result;
     }
 
-    /** The task's own exception, where a subclass wrapped it in a {@link TaskFailedException} to name its index. */
+    /**
+     * The task's own exception, where a subclass wrapped it in a {@link TaskFailedException} to name its index (or a
+     * {@code CompletableFuture} stage in a {@link CompletionException}).
+     */
     private static Throwable unwrapped(Throwable failure) {
+        if (failure instanceof CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
         if (failure instanceof TaskFailedException && !(failure instanceof WorkerDiedException)
                 && failure.getCause() != null) {
             return failure.getCause();

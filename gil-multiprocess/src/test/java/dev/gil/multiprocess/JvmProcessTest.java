@@ -270,8 +270,9 @@ class JvmProcessTest {
     @Test
     void aWarmStartRunsTheTaskInAJvmBootedAheadOfTime() throws Exception {
         try {
-            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ofMinutes(1))).as("a standby is ready").isTrue();
-            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ZERO)).as("and stays the one waiting").isTrue();
+            ProcessContext context = ProcessContext.defaultContext();
+            assertThat(context.prepareWarmStandby(Duration.ofMinutes(1))).as("a standby is ready").isTrue();
+            assertThat(context.prepareWarmStandby(Duration.ZERO)).as("and stays the one waiting").isTrue();
             Pipe pipe = Pipe.open(false);
             Connection report = pipe.right();
             JvmProcess capturing = run(JvmProcess.builder(() -> report.send(ProcessHandle.current().pid()))
@@ -344,8 +345,9 @@ class JvmProcessTest {
             assertThat(waiting).as("the standby is our only child JVM").hasSize(1);
             waiting.get(0).destroyForcibly();
             waiting.get(0).onExit().get(30, TimeUnit.SECONDS);
-            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ZERO)).as("a dead standby is not ready").isFalse();
-            assertThat(ProcessContext.defaultContext().prepareWarmStandby(Duration.ofMinutes(1))).as("and is replaced").isTrue();
+            ProcessContext context = ProcessContext.defaultContext();
+            assertThat(context.prepareWarmStandby(Duration.ZERO)).as("a dead standby is not ready").isFalse();
+            assertThat(context.prepareWarmStandby(Duration.ofMinutes(1))).as("and is replaced").isTrue();
             JvmProcess warm = run(JvmProcess.builder(Targets::fortyTwo).warmStart(true).build());
             assertThat(warm.result()).isEqualTo(42L);
             warm.close();

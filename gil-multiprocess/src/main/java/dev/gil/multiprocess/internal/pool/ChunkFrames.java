@@ -32,7 +32,7 @@ final class ChunkFrames {
 
     private ChunkFrames() {}
 
-    /** Encodes a batch for {@code worker}: a chunk that cannot be encoded or is too large goes to {@code unsendable}. */
+    /** Encodes a batch for {@code worker}; a chunk it cannot encode, or too large, goes to {@code unsendable}. */
     static Batch batch(PoolWorker worker, List<Chunk> chunks, Unsendable unsendable) {
         byte[] kinds = new byte[2 * chunks.size()];
         byte[][] payloads = new byte[2 * chunks.size()][];
