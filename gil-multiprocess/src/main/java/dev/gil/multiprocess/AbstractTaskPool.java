@@ -97,6 +97,27 @@ public abstract class AbstractTaskPool implements TaskPool {
             long firstItem);
 
     /**
+     * Runs a function over consecutive chunks of one call, submitted together. The default submits them one by one;
+     * a pool that can queue many at once (under one lock, say) does so here.
+     *
+     * @param function what {@link #prepare} returned for the call
+     * @param pairs whether the function takes two arguments
+     * @param chunks the chunks' inputs, in input order
+     * @param firstItem the index in the call's input of the first chunk's first argument
+     * @return a future per chunk, in the same order, as {@link #submit} gives
+     */
+    protected List<CompletableFuture<Object[]>> submitAll(Object function, boolean pairs, List<Object[]> chunks,
+            long firstItem) {
+        List<CompletableFuture<Object[]>> futures = new ArrayList<>(chunks.size());
+        long item = firstItem;
+        for (Object[] chunk : chunks) {
+            futures.add(submit(function, pairs, chunk, item));
+            item += chunk.length;
+        }
+        return futures;
+    }
+
+    /**
      * Says how many chunks run at once (workers, cluster members).
      *
      * @return at least 1
@@ -272,7 +293,7 @@ public abstract class AbstractTaskPool implements TaskPool {
         checkAccepting(call);
         Object prepared = prepare(fn);
         ChunkResults<R> results = new ChunkResults<>(call, items.iterator(), chunksize, pairs, ordered, readAhead,
-                (arguments, firstItem) -> submit(prepared, pairs, arguments, firstItem));
+                (chunks, firstItem) -> submitAll(prepared, pairs, chunks, firstItem));
         if (readAhead != Integer.MAX_VALUE) {
             stillReading.removeIf(ChunkResults::submitsNoMore); // the calls read to the end or closed since
             stillReading.add(results);

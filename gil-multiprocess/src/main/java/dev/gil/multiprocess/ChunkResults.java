@@ -25,10 +25,10 @@ import java.util.concurrent.TimeoutException;
  * before it, then its exception. One consumer thread; chunks complete on any thread.
  */
 final class ChunkResults<R> implements ResultIterator<R> {
-    /** Submits one chunk: its arguments and the index of the first in the call's input. */
+    /** Submits consecutive chunks, the first starting at {@code firstItem} of the call's input; a future each. */
     @FunctionalInterface
     interface Submitter {
-        CompletableFuture<Object[]> submit(Object[] arguments, long firstItem);
+        List<CompletableFuture<Object[]>> submit(List<Object[]> chunks, long firstItem);
     }
 
     private final String call;
@@ -81,24 +81,33 @@ final class ChunkResults<R> implements ResultIterator<R> {
         if (inputDone || closed || cancelledByClose) {
             return;
         }
-        while (!inputDone && outstanding < readAhead) {
-            long first = itemsRead;
+        long first = itemsRead;
+        List<Object[]> chunks = new ArrayList<>();
+        while (!inputDone && outstanding + chunks.size() < readAhead) {
             Object[] arguments = readChunk();
             if (arguments.length > 0) {
-                Submitted submitted = new Submitted(submitter.submit(arguments, first), first);
-                CompletableFuture<Object[]> future = submitted.future();
-                live.add(future);
-                outstanding++;
-                if (ordered) {
-                    inOrder.add(submitted);
-                }
-                future.whenComplete((results, failure) -> {
-                    live.remove(future);
-                    if (!ordered) {
-                        finished.add(submitted);
-                    }
-                });
+                chunks.add(arguments);
             }
+        }
+        if (chunks.isEmpty()) {
+            return;
+        }
+        List<CompletableFuture<Object[]>> futures = submitter.submit(chunks, first); // at once: one queueing
+        for (int i = 0; i < futures.size(); i++) {
+            Submitted submitted = new Submitted(futures.get(i), first);
+            first += chunks.get(i).length;
+            CompletableFuture<Object[]> future = submitted.future();
+            live.add(future);
+            outstanding++;
+            if (ordered) {
+                inOrder.add(submitted);
+            }
+            future.whenComplete((results, failure) -> {
+                live.remove(future);
+                if (!ordered) {
+                    finished.add(submitted);
+                }
+            });
         }
     }
 

@@ -115,14 +115,18 @@ public final class ProcessPool extends AbstractTaskPool {
         return shipper.ship(function);
     }
 
+    /** One chunk: an {@code applyAsync}, encoded on the caller's thread so its argument is taken as at the call. */
     @Override
     protected CompletableFuture<Object[]> submit(Object function, boolean pairs, Object[] arguments,
             long firstItem) {
-        // A call's first chunk of one argument (every applyAsync) is encoded on the caller's thread, so the argument
-        // is taken as it is at the call: a Connection in it moves to the worker before the caller's next use of its
-        // other end. Other chunks are encoded by the feeders, off the caller's thread.
-        return dispatcher.submit((ShippedFunction) function, pairs, arguments, firstItem, arguments.length == 1
-                && firstItem == 0, null);
+        return dispatcher.submit((ShippedFunction) function, pairs, arguments, firstItem, true, null);
+    }
+
+    /** A call's chunks, queued under one lock; the feeders encode them, off the caller's thread. */
+    @Override
+    protected List<CompletableFuture<Object[]>> submitAll(Object function, boolean pairs, List<Object[]> chunks,
+            long firstItem) {
+        return dispatcher.submitAll((ShippedFunction) function, pairs, chunks, firstItem);
     }
 
     @Override

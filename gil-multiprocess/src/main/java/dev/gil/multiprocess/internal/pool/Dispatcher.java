@@ -49,7 +49,7 @@ public final class Dispatcher {
     // Work coming in
 
     /**
-     * Queues a chunk of {@code arguments} for the workers; its future fails at once if the pool takes no work.
+     * Queues one chunk of {@code arguments} for the workers; its future fails at once if the pool takes no work.
      *
      * @param encodeNow encode the arguments on this thread, so they are taken as they are at the call (a
      *     {@code Connection} in them moves to the worker before the caller's next use of its other end)
@@ -61,22 +61,46 @@ public final class Dispatcher {
         if (encodeNow) {
             chunk.encodeNow();
         }
+        enqueue(List.of(chunk));
+        return chunk.future;
+    }
+
+    /** Queues consecutive chunks of one call under one lock; their arguments are encoded by the feeders. */
+    public List<CompletableFuture<Object[]>> submitAll(ShippedFunction function, boolean pairs,
+            List<Object[]> chunks, long firstItem) {
+        List<Chunk> all = new ArrayList<>(chunks.size());
+        List<CompletableFuture<Object[]>> futures = new ArrayList<>(chunks.size());
+        long item = firstItem;
+        for (Object[] arguments : chunks) {
+            Chunk chunk = new Chunk(function, pairs ? PoolProtocol.PAIR : PoolProtocol.SINGLE, arguments, item, null);
+            all.add(chunk);
+            futures.add(chunk.future);
+            item += arguments.length;
+        }
+        enqueue(all);
+        return futures;
+    }
+
+    private void enqueue(List<Chunk> chunks) {
         RuntimeException refusal;
         lock.lock();
         try {
             refusal = state.refusal();
             if (refusal == null) {
-                chunk.id = ++lastChunkId;
-                pending.addLast(chunk);
+                for (Chunk chunk : chunks) {
+                    chunk.id = ++lastChunkId;
+                    pending.addLast(chunk);
+                }
                 wakeFeeders();
             }
         } finally {
             lock.unlock();
         }
         if (refusal != null) {
-            chunk.future.completeExceptionally(refusal);
+            for (Chunk chunk : chunks) {
+                chunk.future.completeExceptionally(refusal);
+            }
         }
-        return chunk.future;
     }
 
     /**
