@@ -50,7 +50,8 @@ import java.util.concurrent.TimeoutException;
  * <p><b>Closing.</b> {@link #close()} in the creating process closes the queue for everyone (waiting calls and later
  * ones throw {@link IllegalStateException}; items not taken are dropped); in another process it closes only that
  * process's connections. Thread-safe: in another process each concurrent call has a connection of its own, so a
- * blocked {@code get} does not hold up a {@code put} from another thread.
+ * blocked {@code get} does not hold up a {@code put} from another thread. A queue launches nothing, so it takes no
+ * {@link ProcessContext}: the process that creates it serves it.
  *
  * @param <T> the item type
  */
