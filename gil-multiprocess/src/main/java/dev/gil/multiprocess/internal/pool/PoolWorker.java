@@ -247,6 +247,12 @@ final class PoolWorker implements Child.Listener {
         child.kill();
     }
 
+    /** Kills a worker that never joined the pool, and waits until it is gone (nobody handles its end). */
+    void killNeverJoined() {
+        child.kill();
+        exitCode();
+    }
+
     @Override
     public String toString() {
         return name;

@@ -94,7 +94,7 @@ public final class Supervisor {
             }
         }
         if (failure != null) {
-            started.forEach(PoolWorker::kill);
+            started.forEach(PoolWorker::killNeverJoined);
             dispatcher.terminate();
             later(this::checkAllGone);
             throw failure;
@@ -106,7 +106,6 @@ public final class Supervisor {
     private PoolWorker startWorker() {
         String name = poolName + "-worker-" + workerCounter.incrementAndGet();
         PoolWorker worker = new PoolWorker(name, dispatcher.newCondition(), dispatcher::answered);
-        worker.ended().thenAccept(ended -> later(() -> handleEnd(ended)));
         ChildSpec spec = ChildSpec.worker(name, jvmOptions, warmStart);
         Child child;
         try {
@@ -143,12 +142,16 @@ public final class Supervisor {
                 .orElse("it exited with code " + exit + " (see its output above)");
     }
 
-    /** A ready worker joins the dispatcher, with a feeder thread of its own. */
+    /**
+     * A ready worker joins the dispatcher, with a feeder thread of its own; its end is handled from then on (at once
+     * if it already ended: a worker that died between saying ready and joining is replaced like any other).
+     */
     private void enlist(PoolWorker worker) {
         if (!dispatcher.addWorker(worker)) {
-            worker.kill();
+            worker.killNeverJoined(); // the pool was terminated while it started
             return;
         }
+        worker.ended().thenAccept(ended -> later(() -> handleEnd(ended)));
         Thread feeder = new Thread(() -> {
             if (dispatcher.feed(worker)) {
                 later(this::startReplacement); // it retired at maxTasksPerChild
@@ -159,9 +162,6 @@ public final class Supervisor {
     }
 
     private void handleEnd(PoolWorker worker) {
-        if (!worker.readyReported()) {
-            return; // it never joined the pool: startWorker() reports why
-        }
         OptionalInt exitCode = worker.exitCode();
         Dispatcher.Departure departure = dispatcher.workerEnded(worker);
         String code = exitCode.isPresent() ? String.valueOf(exitCode.getAsInt()) : "unknown";
