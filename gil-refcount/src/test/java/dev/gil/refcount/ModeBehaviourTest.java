@@ -2,7 +2,6 @@ package dev.gil.refcount;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.gil.core.GlobalInterpreterLock;
 import dev.gil.core.HandoffScheduler;
@@ -57,18 +56,18 @@ class ModeBehaviourTest {
         return object.refCnt();
     }
 
+    /**
+     * Two threads retain one UNSYNCHRONIZED count without a lock: updates may be lost, never invented. Whether any are
+     * lost on a given run depends on the machine's scheduling, so this test does not demand a loss (a busy CI machine
+     * may run the two threads one after the other); how many are lost is measured by gil-benchmarks' "race" rows.
+     */
     @Test
-    void anUnsynchronizedCountLosesUpdatesWithoutAGil() throws Exception {
-        assumeTrue(Runtime.getRuntime().availableProcessors() >= 2, "a data race needs two CPUs to show reliably");
-        int perThread = 5_000_000;
-        int last = 0;
-        for (int attempt = 0; attempt < 5; attempt++) {
-            last = race(null, perThread);
-            if (last < 1 + 2 * perThread) {
-                return; // updates were lost
-            }
+    void anUnsynchronizedCountRacedWithoutAGilNeverGainsUpdates() throws Exception {
+        int perThread = 1_000_000;
+        for (int attempt = 0; attempt < 3; attempt++) {
+            int count = race(null, perThread);
+            assertThat(count).isBetween(2, 1 + 2 * perThread);
         }
-        throw new AssertionError("5 races of 2 x " + perThread + " retains lost no update; last count " + last);
     }
 
     @Test
