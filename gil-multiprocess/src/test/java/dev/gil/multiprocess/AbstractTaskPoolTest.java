@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gil.multiprocess.contract.TaskPoolContract;
 import java.io.Serializable;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -14,6 +13,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -99,20 +99,9 @@ class AbstractTaskPoolTest extends TaskPoolContract {
 
     @Test
     void anImapReadsItsInputABoundedNumberOfChunksAhead() {
-        AtomicInteger read = new AtomicInteger();
-        Iterable<Integer> endless = () -> new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                return read.getAndIncrement();
-            }
-        };
+        AtomicLong read = new AtomicLong();
         try (ThreadPool pool = new ThreadPool();
-                ResultIterator<Integer> results = pool.imap(x -> x, endless, 3)) {
+                ResultIterator<Integer> results = pool.imap(x -> x, endless(read), 3)) {
             for (int i = 0; i < 500; i++) {
                 assertThat(results.next()).isEqualTo(i);
                 assertThat(read.get()).as("read ahead of %s consumed", i).isLessThanOrEqualTo((i / 3 + 1 + 32) * 3);
@@ -123,17 +112,7 @@ class AbstractTaskPoolTest extends TaskPoolContract {
     @Test
     void closingThePoolCancelsAnImapStillReadingButNotOneThatReadAllItsInput() throws Exception {
         ThreadPool pool = new ThreadPool();
-        ResultIterator<Integer> reading = pool.imap(x -> x, () -> new Iterator<Integer>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                return 1;
-            }
-        });
+        ResultIterator<Integer> reading = pool.imap(x -> x, endless(new AtomicLong()));
         ResultIterator<Integer> readAll = pool.imap(x -> x * 2, range(5));
         int submittedAtClose = pool.submitted.get();
         pool.close();

@@ -3,11 +3,11 @@ package dev.gil.multiprocess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gil.multiprocess.contract.TaskPoolContract;
 import dev.gil.multiprocess.internal.launch.ChildOutputLinesTest;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.atomic.AtomicLong;
@@ -24,17 +24,7 @@ class FaultInjectionTest {
     @Test
     void leavingAnImapLoopWithBreakDoesNotHangClose() {
         AtomicLong read = new AtomicLong();
-        Iterable<Integer> endless = () -> new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                return (int) read.incrementAndGet();
-            }
-        };
+        Iterable<Integer> endless = TaskPoolContract.endless(read);
         ResultIterator<Integer> abandoned;
         ProcessPool pool = ProcessPool.create(2);
         try (pool) {

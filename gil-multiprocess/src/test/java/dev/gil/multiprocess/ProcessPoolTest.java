@@ -14,7 +14,6 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
@@ -200,17 +199,7 @@ class ProcessPoolTest extends TaskPoolContract {
     @Test
     void imapOverAnEndlessInputReadsABoundedAmountAhead() {
         AtomicLong read = new AtomicLong();
-        Iterable<Integer> endless = () -> new Iterator<>() {
-            @Override
-            public boolean hasNext() {
-                return true;
-            }
-
-            @Override
-            public Integer next() {
-                return (int) read.getAndIncrement();
-            }
-        };
+        Iterable<Integer> endless = TaskPoolContract.endless(read);
         int chunksize = 3;
         try (ResultIterator<Integer> results = shared.imap(x -> x + 1, endless, chunksize)) {
             for (int i = 0; i < 2000; i++) {

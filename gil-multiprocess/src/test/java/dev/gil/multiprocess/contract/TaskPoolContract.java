@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
@@ -49,6 +50,26 @@ public abstract class TaskPoolContract {
      */
     public static List<Integer> squares(int n) {
         return IntStream.range(0, n).map(x -> x * x).boxed().collect(Collectors.toList());
+    }
+
+    /**
+     * 0, 1, 2, ... for ever, counting in {@code read} how many were read: an input no pool may read to its end.
+     *
+     * @param read counts the items read
+     * @return the input
+     */
+    public static Iterable<Integer> endless(AtomicLong read) {
+        return () -> new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return true;
+            }
+
+            @Override
+            public Integer next() {
+                return (int) read.getAndIncrement();
+            }
+        };
     }
 
     /**
