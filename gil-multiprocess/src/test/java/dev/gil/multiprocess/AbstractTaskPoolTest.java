@@ -14,6 +14,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -138,21 +139,21 @@ class AbstractTaskPoolTest extends TaskPoolContract {
 
     @Test
     void cancellingAnApplyAsyncCancelsItsChunkAndADependentStageDoesNot() throws Exception {
-        CompletableFuture<Object[]>[] chunk = new CompletableFuture[1];
+        AtomicReference<CompletableFuture<Object[]>> chunk = new AtomicReference<>();
         AbstractTaskPool holding = new ThreadPool() {
             @Override
             protected CompletableFuture<Object[]> submit(Object function, boolean pairs, Object[] arguments,
                     long firstItem) {
-                chunk[0] = new CompletableFuture<>();
-                return chunk[0];
+                chunk.set(new CompletableFuture<>());
+                return chunk.get();
             }
         };
         CompletableFuture<Integer> result = holding.applyAsync(x -> x, 1);
         CompletableFuture<Integer> dependent = result.thenApply(x -> x + 1);
         dependent.cancel(true);
-        assertThat(chunk[0].isCancelled()).as("a dependent's cancel leaves the task").isFalse();
+        assertThat(chunk.get().isCancelled()).as("a dependent's cancel leaves the task").isFalse();
         result.cancel(true);
-        assertThat(chunk[0].isCancelled()).as("the task's own cancel withdraws it").isTrue();
+        assertThat(chunk.get().isCancelled()).as("the task's own cancel withdraws it").isTrue();
         holding.close();
     }
 
