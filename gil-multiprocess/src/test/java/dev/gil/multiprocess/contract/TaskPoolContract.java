@@ -3,7 +3,6 @@ package dev.gil.multiprocess.contract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gil.multiprocess.ResultIterator;
 import dev.gil.multiprocess.TaskFailedException;
 import dev.gil.multiprocess.TaskPool;
 import java.util.ArrayList;
