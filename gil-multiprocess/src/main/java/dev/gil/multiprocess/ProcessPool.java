@@ -134,10 +134,9 @@ public final class ProcessPool extends AbstractTaskPool {
         return processes;
     }
 
-    /** The read-ahead of {@code imap}, in chunks: every worker's largest window, so none idles for want of input. */
     @Override
     protected int readAhead() {
-        return processes * 64;
+        return Dispatcher.readAhead(processes);
     }
 
     @Override

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gil.multiprocess.contract.TaskPoolContract;
+import dev.gil.multiprocess.internal.pool.Dispatcher;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -204,7 +205,7 @@ class ProcessPoolTest extends TaskPoolContract {
         try (ResultIterator<Integer> results = shared.imap(x -> x + 1, endless, chunksize)) {
             for (int i = 0; i < 2000; i++) {
                 assertThat(results.next()).isEqualTo(i + 1);
-                long bound = (long) (i / chunksize + 1 + shared.processes() * 64) * chunksize;
+                long bound = (long) (i / chunksize + 1 + Dispatcher.readAhead(shared.processes())) * chunksize;
                 assertThat(read.get()).isLessThanOrEqualTo(bound);
             }
         }

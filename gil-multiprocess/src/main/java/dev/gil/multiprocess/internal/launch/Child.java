@@ -310,8 +310,8 @@ public final class Child {
             // closing
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            launcher.ended(this); // finishReading was cut short before it could
         }
-        launcher.ended(this);
         return true;
     }
 }

@@ -45,6 +45,14 @@ public final class Dispatcher {
         this.state = new PoolState(poolName, lock);
     }
 
+    /**
+     * How many chunks an {@code imap} over {@code workers} workers keeps submitted: every worker's largest window, so
+     * none idles for want of input.
+     */
+    public static int readAhead(int workers) {
+        return workers * PoolWorker.MAX_WINDOW;
+    }
+
     // ---------------------------------------------------------------------------------------------------------------
     // Work coming in
 
