@@ -324,9 +324,9 @@ class JvmProcessTest {
         Process gone = new ProcessBuilder("true").start(); // a parent pid that is dead
         gone.waitFor();
         Process child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                System.getProperty("java.class.path"), "dev.gil.multiprocess.internal.child.ChildMain", "fifo:" + fifo,
+                System.getProperty("java.class.path"), "dev.gil.multiprocess.internal.child.ChildMain", "fifo:",
                 String.valueOf(gone.pid())).redirectErrorStream(true).start();
-        child.getOutputStream().write("token\n".getBytes(StandardCharsets.US_ASCII));
+        child.getOutputStream().write(("token\n" + fifo + "\n").getBytes(StandardCharsets.UTF_8));
         child.getOutputStream().flush();
         boolean exited = child.waitFor(30, TimeUnit.SECONDS); // opening a FIFO that nobody reads blocks for ever
         if (!exited) {

@@ -319,6 +319,32 @@ class ProcessPoolTest extends TaskPoolContract {
                 .rootCause().hasMessageContaining("no configuration");
     }
 
+    /** Serializable, but neither packable nor a record: code that captures it is serialized, not sent by reference. */
+    static final class Setting implements java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+        final String value;
+
+        Setting(String value) {
+            this.value = value;
+        }
+    }
+
+    @Test
+    void anInitializerAndAFunctionThatCaptureAUsersObjectAreSerializedAndRun() {
+        Setting setting = new Setting("from the parent");
+        try (ProcessPool pool = ProcessPool.builder().processes(1)
+                .initializer(() -> System.setProperty("setting", setting.value)).build()) {
+            assertThat(pool.<Integer, String>map(x -> System.getProperty("setting") + " " + setting.value + " " + x,
+                    range(3))).containsExactly("from the parent from the parent 0", "from the parent from the parent 1",
+                    "from the parent from the parent 2");
+        }
+        Object notSerializable = new Object();
+        assertThatThrownBy(() -> ProcessPool.builder().processes(1)
+                .initializer(() -> System.setProperty("setting", notSerializable.toString())).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("the initializer of")
+                .hasMessageContaining("not serializable");
+    }
+
     @Test
     void workersGetTheJvmOptionsAndCanStartWarm() {
         try (ProcessPool pool = ProcessPool.builder().processes(1).jvmOptions("-Xmx48m").build()) {

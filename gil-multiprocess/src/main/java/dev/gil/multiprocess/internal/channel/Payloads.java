@@ -2,6 +2,7 @@ package dev.gil.multiprocess.internal.channel;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.util.Arrays;
 
 /**
@@ -20,6 +21,27 @@ final class Payloads {
     }
 
     private Payloads() {}
+
+    /**
+     * {@code in} as a source. A class rather than {@code in::read}: the first lambda a fresh JVM links starts the
+     * lambda machinery, milliseconds that a child's first frame (its task) would otherwise wait for.
+     */
+    static Source from(InputStream in) {
+        return new StreamSource(in);
+    }
+
+    private static final class StreamSource implements Source {
+        private final InputStream in;
+
+        StreamSource(InputStream in) {
+            this.in = in;
+        }
+
+        @Override
+        public int read(byte[] into, int offset, int length) throws IOException {
+            return in.read(into, offset, length);
+        }
+    }
 
     static byte[] read(int length, Source source) throws IOException {
         byte[] payload = new byte[Math.min(length, FIRST_CHUNK)];

@@ -108,7 +108,7 @@ public final class PipeFrames implements Frames {
                 close();
                 throw Limits.badFrameHeader(length, limit);
             }
-            return new FrameChannel.Frame(kind, Payloads.read(length, in::read));
+            return new FrameChannel.Frame(kind, Payloads.read(length, Payloads.from(in)));
         } finally {
             receiveLock.unlock();
         }

@@ -14,6 +14,7 @@ import dev.gil.multiprocess.internal.wire.LambdaByReference;
 import dev.gil.multiprocess.internal.wire.SerialCodec;
 import dev.gil.multiprocess.internal.wire.WireCodec;
 import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -40,14 +41,15 @@ public final class ChildMain {
     public static void main(String[] args) throws Exception {
         InputStream fromParent = System.in; // the parent's frames follow the token on it, read through its buffer
         String token = readLine(fromParent);
+        boolean pipes = args[0].equals(ControlPipes.ARGUMENT);
+        String fifo = pipes ? readLine(fromParent) : null; // sent once it is a FIFO (see ControlPipes)
         System.setIn(new ByteArrayInputStream(new byte[0])); // stdin is the parent's, not the task's
-        boolean pipes = args[0].startsWith(ControlPipes.ARGUMENT_PREFIX);
         String preparation = args.length > 2 ? args[2] : "";
         prepareForTask(preparation, !pipes);
         // Watched before we meet the parent: opening the FIFO of a parent that died meanwhile would block for ever.
         AtomicReference<Frames> met = new AtomicReference<>();
         watchParent(Long.parseLong(args[1]), met, preparation.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG));
-        Frames control = pipes ? new PipeFrames(fromParent, new FileOutputStream(fifoPath(args[0])))
+        Frames control = pipes ? new PipeFrames(fromParent, new FileOutputStream(fifo))
                 : new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
         met.set(control);
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
@@ -57,10 +59,9 @@ public final class ChildMain {
         FrameChannel.Frame task = control.receive();
         int status;
         try {
-            Object target = task.kind() == ControlProtocol.TASK_BY_REFERENCE
-                    ? LambdaByReference.decodeTask(task.payload()) : SerialCodec.deserialize(task.payload());
+            Object target = decodeTask(task);
             control.send(ControlProtocol.RUNNING, NOTHING, 0, 0);
-            Object result = target instanceof ChildTask ? ((ChildTask) target).run(control) : run(target);
+            Object result = target instanceof WorkerLoop ? ((WorkerLoop) target).run(control) : run(target);
             sendResult(control, result);
             status = 0;
         } catch (Throwable failure) {
@@ -75,8 +76,17 @@ public final class ChildMain {
         System.exit(status);
     }
 
-    private static String fifoPath(String argument) {
-        return argument.substring(ControlPipes.ARGUMENT_PREFIX.length());
+    private static Object decodeTask(FrameChannel.Frame task) throws IOException, ClassNotFoundException {
+        switch (task.kind()) {
+            case ControlProtocol.TASK_BY_REFERENCE:
+                return LambdaByReference.decodeTask(task.payload());
+            case ControlProtocol.TASK_WORKER:
+                return WorkerLoop.decode(task.payload());
+            case ControlProtocol.TASK:
+                return SerialCodec.deserialize(task.payload());
+            default:
+                throw new IOException("unexpected frame kind " + task.kind() + " instead of a task");
+        }
     }
 
     /**
@@ -207,15 +217,16 @@ public final class ChildMain {
         }
     }
 
+    /** A UTF-8 line from the parent, read byte by byte: the parent's frames follow on the same stream. */
     private static String readLine(InputStream in) throws IOException {
-        StringBuilder line = new StringBuilder();
+        ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int c; (c = in.read()) != '\n'; ) {
             if (c < 0) {
                 System.exit(ControlProtocol.PARENT_DIED);
             }
-            line.append((char) c);
+            line.write(c);
         }
-        return line.toString();
+        return line.toString(StandardCharsets.UTF_8);
     }
 
     /**

@@ -7,9 +7,11 @@ import dev.gil.multiprocess.internal.Limits;
 import dev.gil.multiprocess.internal.channel.FrameChannel;
 import dev.gil.multiprocess.internal.channel.Frames;
 import dev.gil.multiprocess.internal.pool.PoolProtocol;
-import dev.gil.multiprocess.internal.wire.SerialCodec;
+import dev.gil.multiprocess.internal.wire.CodeCodec;
+import dev.gil.multiprocess.internal.wire.SmallValues;
 import dev.gil.multiprocess.internal.wire.ValueCodec;
 import java.io.IOException;
+import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.nio.ByteBuffer;
 import java.util.LinkedHashMap;
@@ -21,19 +23,57 @@ import java.util.Map;
  * {@link VirtualMachineError} (out of memory, say), when it reports the failure and exits so the pool replaces it
  * with a fresh JVM.
  */
-public final class WorkerLoop implements ChildTask {
-    private static final long serialVersionUID = 1L;
-
+public final class WorkerLoop {
     private final String workerName;
     private final SerializableRunnable initializer;
 
-    public WorkerLoop(String workerName, SerializableRunnable initializer) {
+    private WorkerLoop(String workerName, SerializableRunnable initializer) {
         this.workerName = workerName;
         this.initializer = initializer;
     }
 
-    @Override
-    public Object run(Frames control) throws Exception {
+    /**
+     * A worker's task as its TASK_WORKER frame carries it: its name, and its initializer in {@link CodeCodec}'s form,
+     * packed (see {@link SmallValues}), so that a worker whose initializer is absent or a lambda sent by reference
+     * never starts Java serialization.
+     *
+     * @param initializer the encoded initializer, or null
+     */
+    public static byte[] encode(String workerName, CodeCodec.Encoded initializer) {
+        Object[] fields = initializer == null ? new Object[] {workerName, null, null}
+                : new Object[] {workerName, initializer.form(), initializer.bytes()};
+        return SmallValues.encode(fields);
+    }
+
+    /**
+     * The worker {@link #encode} described.
+     *
+     * @throws InvalidObjectException if the bytes are not such a description, or the initializer is not a runnable
+     * @throws ClassNotFoundException if the initializer names a class this JVM does not have
+     */
+    static WorkerLoop decode(byte[] task) throws IOException, ClassNotFoundException {
+        Object decoded = SmallValues.decode(task);
+        if (!(decoded instanceof Object[]) || ((Object[]) decoded).length != 3
+                || !(((Object[]) decoded)[0] instanceof String)) {
+            throw new InvalidObjectException("not a pool worker's task");
+        }
+        Object[] fields = (Object[]) decoded;
+        if (fields[1] == null) {
+            return new WorkerLoop((String) fields[0], null);
+        }
+        if (!(fields[1] instanceof Byte) || !(fields[2] instanceof byte[])) {
+            throw new InvalidObjectException("a pool worker's task with a malformed initializer");
+        }
+        Object initializer = CodeCodec.decode((Byte) fields[1], (byte[]) fields[2]);
+        if (!(initializer instanceof SerializableRunnable)) {
+            throw new InvalidObjectException("a pool worker's initializer is not a SerializableRunnable: "
+                    + initializer.getClass().getName());
+        }
+        return new WorkerLoop((String) fields[0], (SerializableRunnable) initializer);
+    }
+
+    /** Runs the worker until the pool says STOP; its value is reported like a callable target's (null). */
+    Object run(Frames control) throws Exception {
         Thread.currentThread().setName(workerName); // so a logging pattern with %thread names the worker
         if (initializer != null) {
             initializer.run(); // a failure ends the worker with exit code 1; the pool reports it
@@ -63,10 +103,13 @@ public final class WorkerLoop implements ChildTask {
 
     /** The function, or the reason it could not be read (each chunk using it then fails with that reason). */
     private static Object readFunction(byte[] payload) {
-        byte[] bytes = new byte[payload.length - 4];
-        System.arraycopy(payload, 4, bytes, 0, bytes.length);
         try {
-            return SerialCodec.deserialize(bytes);
+            if (payload.length < 5) {
+                throw new IOException("a FUNCTION frame of " + payload.length + " bytes");
+            }
+            byte[] bytes = new byte[payload.length - 5];
+            System.arraycopy(payload, 5, bytes, 0, bytes.length);
+            return CodeCodec.decode(payload[4], bytes);
         } catch (IOException | ClassNotFoundException | RuntimeException e) {
             return new IllegalStateException("the worker could not read the function: " + e, e);
         }

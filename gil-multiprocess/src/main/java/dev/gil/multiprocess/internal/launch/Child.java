@@ -3,7 +3,8 @@ package dev.gil.multiprocess.internal.launch;
 import dev.gil.multiprocess.internal.Limits;
 import dev.gil.multiprocess.internal.channel.FrameChannel;
 import dev.gil.multiprocess.internal.channel.Frames;
-import dev.gil.multiprocess.internal.wire.LambdaByReference;
+import dev.gil.multiprocess.internal.child.WorkerLoop;
+import dev.gil.multiprocess.internal.wire.CodeCodec;
 import dev.gil.multiprocess.internal.wire.SerialCodec;
 import java.io.IOException;
 import java.io.NotSerializableException;
@@ -71,25 +72,44 @@ public final class Child {
      * @throws UncheckedIOException if the JVM cannot be launched
      */
     public static Child start(Launcher launcher, ChildSpec spec, Object target, Object owner, Listener listener) {
-        byte[] task;
-        byte taskKind;
-        ChildLauncher.TaskNeeds needs;
+        CodeCodec.Encoded code = encode(spec, "target", target);
+        return start(launcher, spec, code.serialized() ? ControlProtocol.TASK : ControlProtocol.TASK_BY_REFERENCE,
+                code.bytes(), needs(code), owner, listener);
+    }
+
+    /**
+     * Starts a pool worker's JVM: its task is the worker's name and initializer (see {@link WorkerLoop#encode}), which
+     * the child reads without Java serialization unless the initializer needs it.
+     *
+     * @throws IllegalArgumentException if the initializer cannot be sent, naming why
+     * @throws UncheckedIOException if the JVM cannot be launched
+     */
+    public static Child startWorker(Launcher launcher, ChildSpec spec, String workerName, Object initializer,
+            Object owner, Listener listener) {
+        CodeCodec.Encoded code = initializer == null ? null : encode(spec, "initializer", initializer);
+        return start(launcher, spec, ControlProtocol.TASK_WORKER, WorkerLoop.encode(workerName, code),
+                code == null ? ChildLauncher.TaskNeeds.NOTHING_MORE : needs(code), owner, listener);
+    }
+
+    private static CodeCodec.Encoded encode(ChildSpec spec, String what, Object code) {
         try {
-            LambdaByReference.Reference reference = LambdaByReference.encode(target);
-            if (reference != null) {
-                task = reference.bytes();
-                taskKind = ControlProtocol.TASK_BY_REFERENCE;
-                needs = reference.movesConnections() ? ChildLauncher.TaskNeeds.SOCKETS
-                        : ChildLauncher.TaskNeeds.NOTHING_MORE;
-            } else {
-                task = SerialCodec.serialize(target);
-                taskKind = ControlProtocol.TASK;
-                needs = ChildLauncher.TaskNeeds.SERIALIZATION;
-            }
+            return CodeCodec.encode(code);
         } catch (NotSerializableException e) {
-            throw new IllegalArgumentException("the target of " + spec.name() + " cannot be sent to a child JVM: it "
-                    + "is or captures something that is not serializable: " + e.getMessage(), e);
+            throw new IllegalArgumentException("the " + what + " of " + spec.name() + " cannot be sent to a child "
+                    + "JVM: it is or captures something that is not serializable: " + e.getMessage(), e);
         }
+    }
+
+    /** What the child prepares while it meets us, for code of this form. */
+    private static ChildLauncher.TaskNeeds needs(CodeCodec.Encoded code) {
+        if (code.serialized()) {
+            return ChildLauncher.TaskNeeds.SERIALIZATION;
+        }
+        return code.movesConnections() ? ChildLauncher.TaskNeeds.SOCKETS : ChildLauncher.TaskNeeds.NOTHING_MORE;
+    }
+
+    private static Child start(Launcher launcher, ChildSpec spec, byte taskKind, byte[] task,
+            ChildLauncher.TaskNeeds needs, Object owner, Listener listener) {
         if (task.length > Limits.MAX_FRAME_BYTES) {
             throw new IllegalArgumentException(Limits.overFrameLimit("the target of " + spec.name(), task.length)
                     + ": no child JVM was started. Send large data through a Pipe, or raise the limit");

@@ -2,7 +2,6 @@ package dev.gil.multiprocess.internal.launch;
 
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The garbage collector a child JVM runs: the serial collector, unless the user chose one.
@@ -22,7 +21,6 @@ public final class ChildCollector {
     /** The option that selects our collector. */
     public static final String DEFAULT_OPTION = "-XX:+UseSerialGC";
 
-    private static final Pattern COLLECTOR_OPTION = Pattern.compile("-XX:[+-]Use\\w+GC");
     private static final List<String> INHERITED_OPTIONS = List.of("JAVA_TOOL_OPTIONS", "JDK_JAVA_OPTIONS",
             "_JAVA_OPTIONS");
 
@@ -38,21 +36,39 @@ public final class ChildCollector {
         return userChose(jvmOptions, environment) ? List.of() : List.of(DEFAULT_OPTION);
     }
 
+    /** Loops and no regex: this runs before a script's first child starts, where each first use costs. */
     private static boolean userChose(List<String> jvmOptions, Map<String, String> environment) {
-        if (jvmOptions.stream().anyMatch(ChildCollector::selectsCollector)) {
-            return true;
+        for (String option : jvmOptions) {
+            if (selectsCollector(option)) {
+                return true;
+            }
         }
         for (String variable : INHERITED_OPTIONS) {
             String value = environment.get(variable);
-            if (value != null && List.of(value.trim().split("\\s+")).stream()
-                    .anyMatch(ChildCollector::selectsCollector)) {
-                return true;
+            if (value == null) {
+                continue;
+            }
+            for (String option : value.trim().split("\\s+")) {
+                if (selectsCollector(option)) {
+                    return true;
+                }
             }
         }
         return false;
     }
 
-    private static boolean selectsCollector(String option) {
-        return COLLECTOR_OPTION.matcher(option).matches();
+    /** Whether {@code option} is {@code -XX:+Use<name>GC} or {@code -XX:-Use<name>GC}, the name letters or digits. */
+    static boolean selectsCollector(String option) {
+        if (!(option.startsWith("-XX:+Use") || option.startsWith("-XX:-Use")) || !option.endsWith("GC")
+                || option.length() <= "-XX:+UseGC".length()) {
+            return false;
+        }
+        for (int i = "-XX:+Use".length(); i < option.length() - 2; i++) {
+            char c = option.charAt(i);
+            if (!(Character.isLetterOrDigit(c) || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 }

@@ -89,48 +89,68 @@ public final class ChildLauncher {
     private static Launched launch(Means means, String name, List<String> jvmOptions,
             Map<String, String> environment, Path workingDirectory, String preparationFlag) throws IOException {
         ControlPipes pipes = means.pipes();
-        Path fifo = pipes.create();
-        if (fifo != null) {
-            try (FileChannel bothWays = ControlPipes.openBothWays(fifo)) {
-                Started child = start(means.classData(), name, jvmOptions, environment, workingDirectory,
-                        preparationFlag, ControlPipes.ARGUMENT_PREFIX + fifo);
-                Frames control;
-                try {
-                    control = ControlPipes.awaitChild(fifo, bothWays, child.process(), child.token(), child.stdin(),
-                            HANDSHAKE_TIMEOUT_NANOS);
-                } catch (IOException | RuntimeException e) {
-                    child.process().destroyForcibly(); // not left running without a channel
-                    throw e;
+        if (pipes.available()) {
+            // The child boots first: the FIFO (a process of its own when no spare is ready) is made meanwhile, and
+            // the child learns its path on stdin after its token, so it never opens the path before it is a FIFO.
+            Started child = start(means.classData(), name, jvmOptions, environment, workingDirectory,
+                    preparationFlag, ControlPipes.ARGUMENT);
+            Path fifo = null;
+            try {
+                fifo = pipes.create();
+                if (fifo != null) {
+                    try (FileChannel bothWays = ControlPipes.openBothWays(fifo)) {
+                        child.tell(child.token() + "\n" + fifo + "\n");
+                        Frames control = ControlPipes.awaitChild(fifo, bothWays, child.process(), child.token(),
+                                child.stdin(), HANDSHAKE_TIMEOUT_NANOS);
+                        return child.launched(control);
+                    }
                 }
-                return child.launched(control);
+            } catch (IOException | RuntimeException e) {
+                child.process().destroyForcibly(); // not left running without a channel
+                throw e;
             } finally {
-                PrivateSockets.delete(fifo);
-                pipes.makeSpare(); // for the next child, now that this one has booted
+                if (fifo != null) {
+                    PrivateSockets.delete(fifo);
+                    pipes.makeSpare(); // for the next child, now that this one has booted
+                }
             }
+            // mkfifo failed (this machine has none): this child never learns a channel; the next ones use sockets.
+            child.process().destroyForcibly();
         }
         Path socket = PrivateSockets.newShortLivedSocketPath("control.sock");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(socket));
             Started child = start(means.classData(), name, jvmOptions, environment, workingDirectory,
                     preparationFlag, socket.toString());
+            child.tell(child.token() + "\n");
             return child.launched(awaitChild(server, child.process(), child.token()));
         } finally {
             PrivateSockets.delete(socket);
         }
     }
 
-    /** A child started and given its token, not yet met on its control channel. */
+    /** A child started, not yet told its token nor met on its control channel. */
     private record Started(Process process, String token, OutputStream stdin, List<Thread> outputPumps,
             AtomicReference<String> outputPrefix) {
         Launched launched(Frames control) {
             return new Launched(process, control, outputPumps, stdin, outputPrefix);
         }
+
+        /** Writes {@code lines} to the child's stdin, where it reads its token (and its FIFO's path) first. */
+        void tell(String lines) {
+            try {
+                stdin.write(lines.getBytes(StandardCharsets.UTF_8));
+                stdin.flush();
+            } catch (IOException exitedAlready) {
+                // A JVM that refused its options is gone before reading its stdin; awaiting it reports that.
+            }
+        }
     }
 
     /**
-     * Starts the child JVM, tells it where to meet us ({@code channel}), and sends it a new token on its stdin. The
-     * token is drawn once the child is on its way: a first {@code SecureRandom} costs a fresh JVM milliseconds that
-     * the child's boot hides.
+     * Starts the child JVM, tells it where to meet us ({@code channel}), and draws its token, which the caller sends
+     * on its stdin. The token is drawn once the child is on its way: a first {@code SecureRandom} costs a fresh JVM
+     * milliseconds that the child's boot hides.
      */
     private static Started start(ClassDataArchive classDataArchive, String name, List<String> jvmOptions,
             Map<String, String> environment, Path workingDirectory, String preparationFlag, String channel)
@@ -142,7 +162,10 @@ public final class ChildLauncher {
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         ClassDataArchive.Plan classData = classDataArchive.plan(defaults, jvmOptions);
         command.addAll(defaults);
-        command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
+        if (!channel.equals(ControlPipes.ARGUMENT) || preparationFlag != null || classData.records()) {
+            // Only for a child that opens sockets: naming the provider makes our first launch look for it instead.
+            command.addAll(SelectorProviders.sameAsOurs(jvmOptions));
+        }
         command.addAll(Limits.sameAsOurs());
         command.addAll(AllowedClasses.sameAsOurs());
         command.addAll(classData.options());
@@ -171,12 +194,6 @@ public final class ChildLauncher {
         process.onExit().thenAccept(exited -> classData.childExited(exited.exitValue()));
         OutputStream stdin = process.getOutputStream();
         String token = PrivateSockets.newToken();
-        try {
-            stdin.write((token + "\n").getBytes(StandardCharsets.US_ASCII));
-            stdin.flush();
-        } catch (IOException exitedAlready) {
-            // A JVM that refused its options is gone before reading its stdin; awaiting it reports that.
-        }
         AtomicReference<String> prefix = new AtomicReference<>("");
         List<Thread> pumps = List.of(
                 pump(process.getInputStream(), () -> System.out, prefix, name + "-stdout"),

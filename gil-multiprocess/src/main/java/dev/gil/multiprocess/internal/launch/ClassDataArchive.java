@@ -12,9 +12,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -110,10 +107,7 @@ public final class ClassDataArchive {
     Plan plan(List<String> defaultOptions, List<String> jvmOptions, String classPath, Path directory) {
         // A Java agent cannot live with an archive being written ("Must enable AllowArchivingWithJavaAgent"), and
         // the classes it transforms would not match an archive's: such a child starts plainly.
-        if (classPath.isEmpty() || jvmOptions.stream().anyMatch(option -> option.startsWith("-Xshare")
-                || option.contains("SharedArchiveFile") || option.contains("ArchiveClassesAtExit")
-                || option.startsWith("-javaagent:") || option.startsWith("-agentlib:")
-                || option.startsWith("-agentpath:"))) {
+        if (classPath.isEmpty() || anyRulesOutAnArchive(jvmOptions)) {
             return Plan.NONE;
         }
         try {
@@ -142,6 +136,18 @@ public final class ClassDataArchive {
         }
     }
 
+    /** A loop, not a stream: this runs before a script's first child starts, where each first use costs. */
+    private static boolean anyRulesOutAnArchive(List<String> jvmOptions) {
+        for (String option : jvmOptions) {
+            if (option.startsWith("-Xshare") || option.contains("SharedArchiveFile")
+                    || option.contains("ArchiveClassesAtExit") || option.startsWith("-javaagent:")
+                    || option.startsWith("-agentlib:") || option.startsWith("-agentpath:")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
      * The archive's name: a hash of the JVM, the class path with each jar's size and time, and the options; or
      * {@code null} if the class path has a directory or a missing entry.
@@ -160,13 +166,28 @@ public final class ClassDataArchive {
             identity.append(path).append(' ').append(Files.size(path)).append(' ')
                     .append(Files.getLastModifiedTime(path).toMillis()).append('\n');
         }
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest(identity.toString().getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 16);
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
+        return hash128(identity.toString());
+    }
+
+    /**
+     * 128 bits of two FNV-1a hashes (different offset bases) of {@code text}'s UTF-8 bytes, as 32 hex digits. Not a
+     * digest: the directory is private, and an archive that does not match its JVM or class path is refused by the JVM
+     * when it maps it, so a collision would only cost a start without the archive. A {@code MessageDigest} would start
+     * the security providers, milliseconds a script's first child would wait for.
+     */
+    static String hash128(String text) {
+        long first = 0xcbf29ce484222325L;
+        long second = 0x84222325cbf29ce4L;
+        for (byte b : text.getBytes(StandardCharsets.UTF_8)) {
+            first = (first ^ (b & 0xff)) * 0x100000001b3L;
+            second = (second ^ (b & 0xff)) * 0x100000001b3L;
         }
+        return sixteenHexDigits(first) + sixteenHexDigits(second); // not String.format: it compiles a regex first
+    }
+
+    private static String sixteenHexDigits(long value) {
+        String digits = Long.toHexString(value);
+        return "0".repeat(16 - digits.length()) + digits;
     }
 
     /** Creates the cache directory 0700 if missing; refuses it if others may write to it. */

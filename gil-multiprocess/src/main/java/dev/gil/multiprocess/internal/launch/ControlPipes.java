@@ -34,16 +34,21 @@ import org.slf4j.LoggerFactory;
  * opening a FIFO with {@code java.io} costs nothing of that. The protocol is unchanged: the child opens the FIFO and
  * says HELLO with the token it read on stdin, and the parent accepts nothing else first.
  *
- * <p>The parent opens the FIFO for reading and writing before it starts the child, so neither side's open blocks
- * (Linux and the BSDs allow it). Once the child has said HELLO, the parent opens it again for reading only and drops
+ * <p>The parent starts the child first and makes the FIFO while the child boots; it then opens the FIFO for reading
+ * and writing, so neither side's open blocks (Linux and the BSDs allow it), and only then writes the token and the
+ * FIFO's path on the child's stdin: the child, which reads them before it opens anything, never opens the path
+ * before it is a FIFO (its open would create a plain file). Once the child has said HELLO, the parent opens it again for reading only and drops
  * the first descriptor: from then on the child holds the only writing end, so its exit is an end of stream, as with
  * the socket. The FIFO's name is removed once both ends are open. Another process of the same user could open the
- * FIFO before that; a process of another user cannot. {@code mkfifo} runs ahead of time, once the previous child has
- * booted, so a start does not wait for it; the FIFO left over at exit is removed then (unless this JVM is killed).
+ * FIFO before that; a process of another user cannot. {@code mkfifo} also runs ahead of time, once the previous child
+ * has booted, so that a later start finds its FIFO ready; the FIFO left over at exit is removed then (unless this JVM is killed).
  */
 public final class ControlPipes {
-    /** Prefix of the child's first argument when its control channel is a FIFO; a socket path otherwise. */
-    public static final String ARGUMENT_PREFIX = "fifo:";
+    /**
+     * The child's first argument when its control channel is a FIFO, whose path then follows its token on stdin; a
+     * socket path otherwise.
+     */
+    public static final String ARGUMENT = "fifo:";
     /** {@code -Ddev.gil.multiprocess.control=socket} makes every child use the AF_UNIX socket. */
     static final String TRANSPORT_PROPERTY = "dev.gil.multiprocess.control";
 
@@ -92,6 +97,11 @@ public final class ControlPipes {
         }
     }
 
+    /** Whether children meet their parent on a FIFO: {@code mkfifo} has not failed, and no property says sockets. */
+    boolean available() {
+        return !socketsOnly();
+    }
+
     /** Whether children use sockets: {@code mkfifo} failed before, or {@value #TRANSPORT_PROPERTY} says so. */
     private static boolean socketsOnly() {
         return unavailable || "socket".equals(Properties.get(TRANSPORT_PROPERTY, "gil4j.control", null));
@@ -134,7 +144,7 @@ public final class ControlPipes {
         return null;
     }
 
-    /** Opens the parent's first end, which lets both sides' opens go through at once. Call before the child starts. */
+    /** Opens the parent's first end, which lets both sides' opens go through at once. Call before the child opens it. */
     static FileChannel openBothWays(Path fifo) throws IOException {
         return FileChannel.open(fifo, StandardOpenOption.READ, StandardOpenOption.WRITE);
     }

@@ -9,8 +9,9 @@ import dev.gil.multiprocess.internal.launch.ControlProtocol;
  * <pre>
  * pool                                               worker
  *                                     <-- READY       after the initializer ran (or FAILURE, then exit 1)
- *   -- FUNCTION [int id][serialized function] -->    at most once per function and worker (an LRU of 256 on both
- *                                                    sides, kept in step by the same sequence of operations)
+ *   -- FUNCTION [int id][byte form][function] -->    at most once per function and worker (an LRU of 256 on both
+ *                                                    sides, kept in step by the same sequence of operations); the
+ *                                                    form is CodeCodec's: by reference, or serialized
  *   -- CHUNK [long id][int function][byte shape][values] -->
  *                    <-- DONE [long id][long compute nanos][values]       one frame per chunk, in chunk order
  *                    <-- FAILED [long id][int index][serialized failure]

@@ -2,7 +2,6 @@ package dev.gil.multiprocess.internal.pool;
 
 import dev.gil.multiprocess.SerializableRunnable;
 import dev.gil.multiprocess.WorkerDiedException;
-import dev.gil.multiprocess.internal.child.WorkerLoop;
 import dev.gil.multiprocess.internal.launch.Child;
 import dev.gil.multiprocess.internal.launch.ChildSpec;
 import dev.gil.multiprocess.internal.launch.Launcher;
@@ -109,7 +108,7 @@ public final class Supervisor {
         ChildSpec spec = ChildSpec.worker(name, jvmOptions, warmStart);
         Child child;
         try {
-            child = Child.start(launcher, spec, new WorkerLoop(name, initializer), worker, worker);
+            child = Child.startWorker(launcher, spec, name, initializer, worker, worker);
         } catch (UncheckedIOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
         }

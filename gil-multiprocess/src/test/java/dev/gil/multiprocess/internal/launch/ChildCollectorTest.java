@@ -11,7 +11,7 @@ class ChildCollectorTest {
     @Test
     void ourCollectorIsAddedWhenTheUserNamesNone() {
         List<String> options = List.of("-Xmx64m", "-XX:+UseStringDeduplication", "-XX:+UseDynamicNumberOfGCThreads",
-                "-XX:-UseGCOverheadLimit");
+                "-XX:-UseGCOverheadLimit", "-XX:+UseGC", "-XX:+Use-G1GC", "-XX:UseG1GC", "-XX:+UseLargePages");
         assertThat(ChildCollector.optionsFor(options, Map.of("JAVA_TOOL_OPTIONS", "-Xss1m")))
                 .containsExactly("-XX:+UseSerialGC");
     }

@@ -32,6 +32,19 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void anArchivesNameIs128BitsOfItsIdentityStableAndDifferentForEachIdentity() {
+        String name = ClassDataArchive.hash128("/usr/lib/jvm/17\n17.0.15\n[-XX:+UseSerialGC][]\n/app.jar 10 1\n");
+        assertThat(name).matches("[0-9a-f]{32}")
+                .isEqualTo(ClassDataArchive.hash128("/usr/lib/jvm/17\n17.0.15\n[-XX:+UseSerialGC][]\n/app.jar 10 1\n"));
+        java.util.Set<String> names = new java.util.HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            names.add(ClassDataArchive.hash128("/app.jar " + i + " 1700000000000"));
+        }
+        assertThat(names).hasSize(10_000);
+        assertThat(ClassDataArchive.hash128("")).matches("[0-9a-f]{32}");
+    }
+
+    @Test
     void theFirstChildRecordsTheArchiveTheParentKeepsItAndLaterChildrenMapIt() throws Exception {
         Path cache = temp.resolve("cds");
         String classPath = jars("app.jar", "lib.jar");
