@@ -18,6 +18,10 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -40,8 +44,8 @@ import org.slf4j.LoggerFactory;
  * before it is a FIFO (its open would create a plain file). Once the child has said HELLO, the parent opens it again for reading only and drops
  * the first descriptor: from then on the child holds the only writing end, so its exit is an end of stream, as with
  * the socket. The FIFO's name is removed once both ends are open. Another process of the same user could open the
- * FIFO before that; a process of another user cannot. {@code mkfifo} also runs ahead of time, once the previous child
- * has booted, so that a later start finds its FIFO ready; the FIFO left over at exit is removed then (unless this JVM is killed).
+ * FIFO before that; a process of another user cannot. {@code mkfifo} also runs ahead of time: once a child has booted,
+ * for the next one, and once for all the workers of a pool before they start, so that they find their FIFOs ready; the FIFO left over at exit is removed then (unless this JVM is killed).
  */
 public final class ControlPipes {
     /**
@@ -60,40 +64,91 @@ public final class ControlPipes {
     /** Set when {@code mkfifo} failed once: children use sockets from then on. A fact about this machine. */
     private static volatile boolean unavailable;
     private final Object spareLock = new Object();
-    /** The FIFO made ahead of time, or being made. Guarded by {@code spareLock}. */
-    private CompletableFuture<Path> spare;
+    /** FIFOs made ahead of time, not yet taken. Guarded by {@code spareLock}. */
+    private final Deque<Path> spares = new ArrayDeque<>();
+    /** The background {@link #makeSpare()} under way, or null. Guarded by {@code spareLock}. */
+    private CompletableFuture<Void> making;
 
     /**
-     * A fresh FIFO in a private directory, or {@code null} if children should use a socket. The one made ahead of
-     * time by {@link #makeSpare()}, when there is one: {@code mkfifo} is a process of its own.
+     * A fresh FIFO in a private directory, or {@code null} if children should use a socket: one made ahead of time
+     * when there is one (waiting for the one being made, if any), else one made now ({@code mkfifo} is a process of
+     * its own).
      */
     Path create() {
         if (socketsOnly()) {
             return null;
         }
-        CompletableFuture<Path> ready;
+        CompletableFuture<Void> pending;
         synchronized (spareLock) {
-            ready = spare;
-            spare = null;
+            Path spare = spares.poll();
+            if (spare != null) {
+                return spare;
+            }
+            pending = making;
         }
-        Path fifo = ready != null ? ready.join() : null;
-        return fifo != null ? fifo : make();
+        if (pending != null) {
+            pending.join();
+            synchronized (spareLock) {
+                Path spare = spares.poll();
+                if (spare != null) {
+                    return spare;
+                }
+            }
+        }
+        List<Path> made = make(1);
+        return made.isEmpty() ? null : made.get(0);
     }
 
-    /** Makes the FIFO the next {@link #create()} takes, in the background, unless one is made or on its way. */
-    void makeSpare() {
+    /**
+     * Makes FIFOs in the background until {@code count} wait, with one {@code mkfifo} for all of them, unless FIFOs
+     * are on their way already: called before {@code count} children start side by side (a pool's workers), so that
+     * they find them made while their command lines are built, rather than each waiting for a process of its own
+     * while they boot and take the CPUs.
+     */
+    void prepare(int count) {
         if (socketsOnly()) {
             return;
         }
         synchronized (spareLock) {
-            if (spare != null) {
+            int missing = count - spares.size();
+            if (missing <= 0 || making != null) {
                 return;
             }
-            CompletableFuture<Path> next = new CompletableFuture<>();
-            spare = next;
-            Thread maker = new Thread(() -> next.complete(make()), "gil4j-fifo-maker");
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            making = done;
+            Thread maker = new Thread(new SpareMaker(missing, done), "gil4j-fifo-maker");
             maker.setDaemon(true);
             maker.start();
+        }
+    }
+
+    /** Makes the FIFO the next {@link #create()} takes, in the background, unless one waits or is on its way. */
+    void makeSpare() {
+        prepare(1);
+    }
+
+    /** A class, not a lambda: see {@code ChildMain.Preparation}. */
+    private final class SpareMaker implements Runnable {
+        private final int count;
+        private final CompletableFuture<Void> done;
+
+        SpareMaker(int count, CompletableFuture<Void> done) {
+            this.count = count;
+            this.done = done;
+        }
+
+        @Override
+        public void run() {
+            List<Path> made = List.of();
+            try {
+                made = make(count);
+            } finally {
+                synchronized (spareLock) {
+                    spares.addAll(made);
+                    making = null;
+                }
+                done.complete(null);
+            }
         }
     }
 
@@ -107,41 +162,67 @@ public final class ControlPipes {
         return unavailable || "socket".equals(Properties.get(TRANSPORT_PROPERTY, "gil4j.control", null));
     }
 
-    /** Removes the FIFO made ahead of time, if any (its launcher closes, or this JVM exits). */
+    /** Removes the FIFOs made ahead of time (its launcher closes, or this JVM exits), waiting briefly for one under way. */
     void removeSpare() {
-        CompletableFuture<Path> left;
+        List<Path> left = waiting();
         synchronized (spareLock) {
-            left = spare;
-            spare = null;
+            spares.removeAll(left);
         }
-        Path fifo = left != null ? left.completeOnTimeout(null, 2, TimeUnit.SECONDS).join() : null; // made in time
-        if (fifo != null) {
+        for (Path fifo : left) {
             PrivateSockets.delete(fifo);
         }
     }
 
-    private static Path make() {
-        Path fifo = PrivateSockets.newShortLivedSocketPath("control.fifo");
+    /** The FIFOs made ahead of time and not taken, once those under way are made (or after two seconds). */
+    List<Path> waiting() {
+        CompletableFuture<Void> pending;
+        synchronized (spareLock) {
+            pending = making;
+        }
+        if (pending != null) {
+            pending.completeOnTimeout(null, 2, TimeUnit.SECONDS).join();
+        }
+        synchronized (spareLock) {
+            return new ArrayList<>(spares);
+        }
+    }
+
+    /** {@code count} FIFOs, each in a private directory of its own, made by one {@code mkfifo}; none if it failed. */
+    private static List<Path> make(int count) {
+        List<Path> fifos = new ArrayList<>(count);
+        List<String> command = new ArrayList<>(List.of("mkfifo", "-m", "600"));
+        for (int i = 0; i < count; i++) {
+            Path fifo = PrivateSockets.newShortLivedSocketPath("control.fifo");
+            fifos.add(fifo);
+            command.add(fifo.toString());
+        }
         try {
-            Process mkfifo = new ProcessBuilder("mkfifo", "-m", "600", fifo.toString()).redirectErrorStream(true)
-                    .start();
+            Process mkfifo = new ProcessBuilder(command).redirectErrorStream(true).start();
             mkfifo.getOutputStream().close();
             String output = new String(mkfifo.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-            if (mkfifo.waitFor() == 0 && Files.readAttributes(fifo, BasicFileAttributes.class,
-                    LinkOption.NOFOLLOW_LINKS).isOther()) {
-                return fifo;
+            if (mkfifo.waitFor() == 0 && allFifos(fifos)) {
+                return fifos;
             }
             Log.logger.debug("mkfifo failed ({}); child JVMs use AF_UNIX sockets for their control channel", output);
         } catch (IOException e) {
             Log.logger.debug("no mkfifo ({}); child JVMs use AF_UNIX sockets for their control channel", e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            PrivateSockets.delete(fifo);
-            return null; // this time only
+            fifos.forEach(PrivateSockets::delete);
+            return List.of(); // this time only
         }
         unavailable = true;
-        PrivateSockets.delete(fifo);
-        return null;
+        fifos.forEach(PrivateSockets::delete);
+        return List.of();
+    }
+
+    private static boolean allFifos(List<Path> fifos) throws IOException {
+        for (Path fifo : fifos) {
+            if (!Files.readAttributes(fifo, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).isOther()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Opens the parent's first end, which lets both sides' opens go through at once. Call before the child opens it. */

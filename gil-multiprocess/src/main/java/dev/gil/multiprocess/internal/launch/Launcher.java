@@ -36,6 +36,11 @@ public final class Launcher {
                 spec.workingDirectory(), needs);
     }
 
+    /** Prepares what {@code count} children started side by side need, before they start (see ControlPipes#prepare). */
+    public void prepareLaunches(int count) {
+        pipes.prepare(count);
+    }
+
     void replenishStandby() {
         if (!closed) {
             standby.replenish();

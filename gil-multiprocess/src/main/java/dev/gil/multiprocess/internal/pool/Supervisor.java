@@ -69,6 +69,9 @@ public final class Supervisor {
      * @throws IllegalStateException if one could not start (the others are killed and the pool is terminated)
      */
     public void startWorkers(int processes) {
+        if (!warmStart) {
+            launcher.prepareLaunches(processes);
+        }
         List<CompletableFuture<PoolWorker>> starts = new ArrayList<>();
         for (int i = 0; i < processes; i++) {
             starts.add(CompletableFuture.supplyAsync(this::startWorker, task -> {
