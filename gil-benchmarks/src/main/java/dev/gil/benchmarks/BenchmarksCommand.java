@@ -25,8 +25,8 @@ final class BenchmarksCommand implements Callable<Integer> {
         CommandLine cli = new CommandLine(new BenchmarksCommand());
         part(cli, "core", "gil-core beside CPython: hot paths, handoffs, CPU threads, the convoy.", Benchmarks::core);
         part(cli, "multiprocess", "Child JVMs beside CPython's spawn and fork: start-up, round trips of each message"
-                + " shape, 1 MiB messages.", Benchmarks::multiprocess);
-        part(cli, "pool", "ProcessPool beside CPython's Pool(2).", Benchmarks::pool);
+                + " shape, 1 MiB messages.", ProcessRows::multiprocess);
+        part(cli, "pool", "ProcessPool beside CPython's Pool(2).", ProcessRows::pool);
         part(cli, "seed", "The seed's claims: I/O threads, the increment race, reference counts.", Benchmarks::seed);
         part(cli, "agent", "The gil4j agent: its poll's cost and a waiter's latency, in JVMs started with it.",
                 (report, quick, peer) -> Benchmarks.agent(report, quick));
