@@ -292,7 +292,7 @@ public abstract class AbstractTaskPool implements TaskPool {
         }
         checkAccepting(call);
         Object prepared = prepare(fn);
-        ChunkResults<R> results = new ChunkResults<>(call, items.iterator(), chunksize, pairs, ordered, readAhead,
+        ChunkResults<R> results = new ChunkResults<>(call, items, chunksize, pairs, ordered, readAhead,
                 (chunks, firstItem) -> submitAll(prepared, pairs, chunks, firstItem));
         if (readAhead != Integer.MAX_VALUE) {
             stillReading.removeIf(ChunkResults::submitsNoMore); // the calls read to the end or closed since

@@ -4,6 +4,8 @@ import dev.gil.multiprocess.internal.Timeouts;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +33,19 @@ final class ChunkResults<R> implements ResultIterator<R> {
         List<CompletableFuture<Object[]>> submit(List<Object[]> chunks, long firstItem);
     }
 
+    /**
+     * Lists whose reading cannot fail part-way, so that a chunk may be copied out of them at once: the JDK's
+     * {@code ArrayList}, {@code Arrays.asList} and {@code List.of}. Any other input is read item by item, so that an
+     * input that throws yields the results of the items before the failure, as promised.
+     */
+    private static final Set<Class<?>> SLICEABLE = new HashSet<>(Arrays.asList(ArrayList.class,
+            Arrays.asList().getClass(), List.of().getClass(), List.of(1).getClass(), List.of(1, 2, 3).getClass()));
+
     private final String call;
+    /** The input as an iterator, or null when it is {@link #inputList}. */
     private final Iterator<?> input;
+    /** The input when it is a {@link #SLICEABLE} list of single arguments: chunks are copied out of it at once. */
+    private final List<?> inputList;
     private final int chunksize;
     private final boolean pairs;
     private final boolean ordered;
@@ -65,10 +78,11 @@ final class ChunkResults<R> implements ResultIterator<R> {
 
     private record Submitted(CompletableFuture<Object[]> future, long firstItem) {}
 
-    ChunkResults(String call, Iterator<?> input, int chunksize, boolean pairs, boolean ordered, int readAhead,
+    ChunkResults(String call, Iterable<?> input, int chunksize, boolean pairs, boolean ordered, int readAhead,
             Submitter submitter) {
         this.call = call;
-        this.input = input;
+        this.inputList = !pairs && SLICEABLE.contains(input.getClass()) ? (List<?>) input : null;
+        this.input = inputList == null ? input.iterator() : null;
         this.chunksize = chunksize;
         this.pairs = pairs;
         this.ordered = ordered;
@@ -117,6 +131,9 @@ final class ChunkResults<R> implements ResultIterator<R> {
     }
 
     private Object[] readChunk() {
+        if (inputList != null) {
+            return sliceChunk();
+        }
         List<Object> arguments = new ArrayList<>(Math.min(chunksize, 4096));
         try {
             while (arguments.size() < chunksize && input.hasNext()) {
@@ -132,6 +149,26 @@ final class ChunkResults<R> implements ResultIterator<R> {
             inputDone = true;
         }
         return arguments.toArray();
+    }
+
+    /**
+     * The next chunk of a random-access list in one copy. A call per item would do the same, but a fresh JVM runs it
+     * in its interpreter for a script's first calls: a few hundred nanoseconds an item.
+     */
+    private Object[] sliceChunk() {
+        try {
+            int size = inputList.size();
+            int from = (int) itemsRead;
+            int to = (int) Math.min((long) from + chunksize, size);
+            Object[] arguments = inputList.subList(from, to).toArray();
+            itemsRead = to;
+            inputDone = to >= size;
+            return arguments;
+        } catch (RuntimeException e) { // a list changed while it was read: what its iterator would throw
+            inputFailure = e;
+            inputDone = true;
+            return new Object[0];
+        }
     }
 
     /** For a two-argument function, each input is a {@link Map.Entry}; it travels as a two-element array. */
@@ -203,13 +240,28 @@ final class ChunkResults<R> implements ResultIterator<R> {
         List<R> results = new ArrayList<>(expectedSize);
         try {
             while (hasNext()) {
-                results.add(take());
+                if (failureInPlace != null || errorInPlace != null) {
+                    results.add(take()); // throws it
+                } else {
+                    results.addAll(restOfChunk());
+                }
             }
         } catch (RuntimeException | Error e) {
             close();
             throw e;
         }
         return results;
+    }
+
+    /**
+     * The current chunk's results not taken yet, taken at once: one copy, where {@link #take} is a call per result
+     * (which a fresh JVM interprets).
+     */
+    @SuppressWarnings("unchecked")
+    private List<R> restOfChunk() {
+        Object[] rest = position == 0 ? current : Arrays.copyOfRange(current, position, current.length);
+        position = current.length;
+        return (List<R>) Arrays.asList(rest);
     }
 
     /**

@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gil.multiprocess.contract.TaskPoolContract;
 import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CancellationException;
@@ -95,6 +99,49 @@ class AbstractTaskPoolTest extends TaskPoolContract {
         try (ThreadPool pool = new ThreadPool()) {
             assertThat(pool.<Integer, Integer>map(x -> x, range(80))).isEqualTo(range(80));
             assertThat(pool.submitted.get()).as("80 items, 2 x 4 chunks").isEqualTo(8);
+        }
+    }
+
+    @Test
+    void listsAreCutIntoTheSameChunksWhateverTheirKindAndLength() {
+        try (ThreadPool pool = new ThreadPool()) {
+            for (int size : new int[] {0, 1, 6, 7, 8, 9, 100}) {
+                List<Integer> expected = range(size);
+                List<List<Integer>> inputs = List.of(new ArrayList<>(expected), Arrays.asList(expected.toArray(
+                        new Integer[0])), List.copyOf(expected), new LinkedList<>(expected),
+                        Collections.unmodifiableList(expected));
+                for (List<Integer> input : inputs) {
+                    int before = pool.submitted.get();
+                    assertThat(pool.<Integer, Integer>map(x -> x, input, 4)).as("%s of %d", input.getClass(), size)
+                            .isEqualTo(expected);
+                    assertThat(pool.submitted.get() - before).as("chunks of 4").isEqualTo((size + 3) / 4);
+                }
+            }
+        }
+    }
+
+    @Test
+    void anInputListThatThrowsPartWayYieldsTheResultsBeforeIt() {
+        List<Integer> failsAtFive = new java.util.AbstractList<>() { // random access, but its own: read item by item
+            @Override
+            public Integer get(int index) {
+                if (index == 5) {
+                    throw new IllegalStateException("no item 5");
+                }
+                return index;
+            }
+
+            @Override
+            public int size() {
+                return 10;
+            }
+        };
+        try (ThreadPool pool = new ThreadPool()) {
+            ResultIterator<Integer> results = pool.imap(x -> x, failsAtFive, 4);
+            List<Integer> before = new ArrayList<>();
+            assertThatThrownBy(() -> results.forEachRemaining(before::add)).isInstanceOf(IllegalStateException.class)
+                    .hasMessage("no item 5");
+            assertThat(before).containsExactly(0, 1, 2, 3, 4);
         }
     }
 

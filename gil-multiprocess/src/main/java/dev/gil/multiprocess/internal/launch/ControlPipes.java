@@ -38,14 +38,15 @@ import org.slf4j.LoggerFactory;
  * opening a FIFO with {@code java.io} costs nothing of that. The protocol is unchanged: the child opens the FIFO and
  * says HELLO with the token it read on stdin, and the parent accepts nothing else first.
  *
- * <p>The parent starts the child first and makes the FIFO while the child boots; it then opens the FIFO for reading
- * and writing, so neither side's open blocks (Linux and the BSDs allow it), and only then writes the token and the
- * FIFO's path on the child's stdin: the child, which reads them before it opens anything, never opens the path
- * before it is a FIFO (its open would create a plain file). Once the child has said HELLO, the parent opens it again for reading only and drops
- * the first descriptor: from then on the child holds the only writing end, so its exit is an end of stream, as with
- * the socket. The FIFO's name is removed once both ends are open. Another process of the same user could open the
- * FIFO before that; a process of another user cannot. {@code mkfifo} also runs ahead of time: once a child has booted,
- * for the next one, and once for all the workers of a pool before they start, so that they find their FIFOs ready; the FIFO left over at exit is removed then (unless this JVM is killed).
+ * <p>The parent starts the child first, then takes a FIFO made ahead of time or makes one while the child boots. It
+ * opens the FIFO for reading and writing, so neither side's open blocks (Linux and the BSDs allow it), and only then
+ * writes the token and the FIFO's path on the child's stdin: the child reads them before it opens anything, so it
+ * never opens the path before it is a FIFO (its open would create a plain file). Once the child has said HELLO, the
+ * parent opens the FIFO again for reading only and drops the first descriptor: from then on the child holds the only
+ * writing end, so its exit is an end of stream, as with the socket. The FIFO's name is removed once both ends are
+ * open. Another process of the same user could open the FIFO before that; a process of another user cannot.
+ * {@code mkfifo} runs ahead of time once a child has booted, for the next one, and once for all the workers of a pool
+ * before they start; the FIFOs left over at exit are removed then (unless this JVM is killed).
  */
 public final class ControlPipes {
     /**

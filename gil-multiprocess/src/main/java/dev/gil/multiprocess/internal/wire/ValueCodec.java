@@ -93,25 +93,42 @@ public final class ValueCodec {
                     + " bytes");
         }
         Object[] values = new Object[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = switch (kind) {
-                case INTS -> in.getInt();
-                case LONGS -> in.getLong();
-                case DOUBLES -> in.getDouble();
-                case STRINGS -> {
-                    int length = in.getInt();
-                    if (length < 0 || length > in.remaining()) { // claimed, not sent: allocate nothing for it
-                        throw new InvalidObjectException("corrupted value array: a string of " + length
-                                + " bytes in " + in.remaining());
-                    }
-                    byte[] utf8 = new byte[length];
-                    in.get(utf8);
-                    yield new String(utf8, StandardCharsets.UTF_8);
+        // A loop per kind, not a switch per value: a fresh JVM interprets these loops for a script's first calls.
+        switch (kind) {
+            case INTS -> {
+                for (int i = 0; i < n; i++) {
+                    values[i] = in.getInt();
                 }
-                default -> throw new InvalidObjectException("unknown value array kind " + kind);
-            };
+            }
+            case LONGS -> {
+                for (int i = 0; i < n; i++) {
+                    values[i] = in.getLong();
+                }
+            }
+            case DOUBLES -> {
+                for (int i = 0; i < n; i++) {
+                    values[i] = in.getDouble();
+                }
+            }
+            case STRINGS -> {
+                for (int i = 0; i < n; i++) {
+                    values[i] = string(in);
+                }
+            }
+            default -> throw new InvalidObjectException("unknown value array kind " + kind);
         }
         return values;
+    }
+
+    private static String string(ByteBuffer in) throws InvalidObjectException {
+        int length = in.getInt();
+        if (length < 0 || length > in.remaining()) { // claimed, not sent: allocate nothing for it
+            throw new InvalidObjectException("corrupted value array: a string of " + length + " bytes in "
+                    + in.remaining());
+        }
+        byte[] utf8 = new byte[length];
+        in.get(utf8);
+        return new String(utf8, StandardCharsets.UTF_8);
     }
 
     private static byte kindOf(Object[] values) {
