@@ -51,23 +51,17 @@ class PackedTypesTest {
         }
     }
 
-    private static Object roundTrip(Object value) throws Exception {
-        byte[] encoded = SmallValues.encode(value);
-        assertThat(encoded).as("packable: %s", value).isNotNull();
-        return SmallValues.decode(encoded);
-    }
-
     @Test
     void recordsAndEnumsComeBackEqualAndOfTheSameClass() throws Exception {
         Order order = new Order(7, "Kim", new ArrayList<>(List.of("tea", "cake")),
                 new HashMap<>(Map.of("tea", 3.5, "cake", 4.0)), new Point(1, 2), Status.PAID, 7.5, 'A', 0.5f,
                 (short) 3, (byte) 1, true);
-        assertThat(roundTrip(order)).isEqualTo(order).isExactlyInstanceOf(Order.class);
-        assertThat(roundTrip(Status.PAID)).isSameAs(Status.PAID);
-        assertThat(roundTrip(TimeUnit.SECONDS)).isSameAs(TimeUnit.SECONDS);
-        assertThat(roundTrip(new Box<>(List.of(new Point(3, 4), "x")))).isEqualTo(new Box<>(List.of(new Point(3, 4),
+        assertThat(SmallValuesTest.roundTrip(order)).isEqualTo(order).isExactlyInstanceOf(Order.class);
+        assertThat(SmallValuesTest.roundTrip(Status.PAID)).isSameAs(Status.PAID);
+        assertThat(SmallValuesTest.roundTrip(TimeUnit.SECONDS)).isSameAs(TimeUnit.SECONDS);
+        assertThat(SmallValuesTest.roundTrip(new Box<>(List.of(new Point(3, 4), "x")))).isEqualTo(new Box<>(List.of(new Point(3, 4),
                 "x")));
-        assertThat(roundTrip(new ArrayList<>(List.of(new Point(1, 1), new Point(1, 1)))))
+        assertThat(SmallValuesTest.roundTrip(new ArrayList<>(List.of(new Point(1, 1), new Point(1, 1)))))
                 .as("equal records are separate objects").isEqualTo(List.of(new Point(1, 1), new Point(1, 1)));
         assertThat(SmallValues.encode(new Point(1, 2))).as("far smaller than serialization's")
                 .hasSizeLessThan(80);

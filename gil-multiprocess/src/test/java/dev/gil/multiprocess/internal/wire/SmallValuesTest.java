@@ -19,7 +19,8 @@ import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 class SmallValuesTest {
-    private static Object roundTrip(Object value) throws Exception {
+    /** Encodes {@code value}, which must be packable, and decodes it again. */
+    static Object roundTrip(Object value) throws Exception {
         byte[] encoded = SmallValues.encode(value);
         assertThat(encoded).as("encodable: %s", value).isNotNull();
         return SmallValues.decode(encoded);
