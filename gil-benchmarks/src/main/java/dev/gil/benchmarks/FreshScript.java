@@ -21,19 +21,19 @@ import java.util.zip.ZipFile;
 /**
  * What a user's short program pays, run as a user runs it: a fresh JVM whose {@code main} starts a pool or a child
  * once, timed from the start of {@code main} (as CPython's peer times {@code Pool(2)} from inside a running
- * interpreter). {@link #run} starts such a JVM with the application's classes either in a jar (as {@code java -jar}
- * runs them) or in a class directory with the libraries in a jar beside it (as an IDE or {@code mvn exec:java} runs
- * them), and reads back what it printed. Run from the benchmarks' jar, the directory is unpacked from it; run from
- * class directories (a test), the jar is packed from them.
+ * interpreter). {@link #run} starts such a JVM with the application's classes either in a jar or in a class directory
+ * (as an IDE or {@code mvn exec:java} runs them), each library in a jar of its own after them, as a build tool lays out
+ * a class path, and reads back what it printed. Run from the benchmarks' shaded jar, the directory and the jars are
+ * split out of it; run from class directories (a test), the directories are packed into jars for {@link ClassPath#JAR}.
  */
 public final class FreshScript {
     private FreshScript() {}
 
     /** How the fresh JVM finds the classes. */
     enum ClassPath {
-        /** The benchmarks' shaded jar alone. */
+        /** The application's classes (gil4j's and the benchmarks') in a jar, then one jar per library. */
         JAR,
-        /** gil4j's and the benchmarks' classes in a directory, the libraries in the shaded jar after it. */
+        /** The application's classes in a directory, then one jar per library. */
         CLASS_DIRECTORY
     }
 
@@ -121,8 +121,12 @@ public final class FreshScript {
 
     private static String classPath(ClassPath kind) throws IOException {
         Path own = ownLocation();
-        if (Files.isRegularFile(own)) { // the benchmarks' jar, as `compare` runs
-            return kind == ClassPath.JAR ? own.toString() : unpacked(own) + File.pathSeparator + own;
+        if (Files.isRegularFile(own)) { // the benchmarks' shaded jar, as `compare` runs
+            UserLayout user = userLayout(own);
+            List<String> entries = new ArrayList<>();
+            entries.add((kind == ClassPath.JAR ? user.applicationJar() : user.classes()).toString());
+            user.libraries().forEach(library -> entries.add(library.toString()));
+            return String.join(File.pathSeparator, entries);
         }
         // From class directories (a test, an IDE): this JVM's class path, with its directories packed for JAR.
         List<String> entries = new ArrayList<>();
@@ -168,35 +172,91 @@ public final class FreshScript {
         return entries;
     }
 
-    private static Path extracted;
+    /**
+     * What a user's class path holds, split out of the benchmarks' shaded jar: the application's classes (gil4j's and
+     * the benchmarks') as a directory and as a jar, and each library gil-multiprocess needs at run time as a jar of its
+     * own. Not the shaded jar itself: its 45,000 entries (Jython, Hazelcast, JMH) cost every JVM that opens it tens of
+     * milliseconds that no user of gil-multiprocess pays.
+     */
+    private record UserLayout(Path classes, Path applicationJar, List<Path> libraries) {}
+
+    /** The libraries gil-multiprocess needs at run time (Guava with failureaccess, SLF4J's API), by package. */
+    private static final java.util.Map<String, List<String>> LIBRARIES = java.util.Map.of(
+            "guava.jar", List.of("com/google/common/", "com/google/thirdparty/"),
+            "slf4j-api.jar", List.of("org/slf4j/"));
+    private static final List<String> APPLICATION = List.of("dev/gil/", "bench/");
+
+    private static UserLayout layout;
     private static final java.util.Map<Path, Path> packedDirectories = new java.util.HashMap<>();
 
-    /** gil4j's and the benchmarks' classes, unpacked once per run into a temporary directory. */
-    private static synchronized Path unpacked(Path jar) throws IOException {
-        if (extracted != null) {
-            return extracted;
+    /** The shaded jar split once per run into a temporary directory. */
+    private static synchronized UserLayout userLayout(Path shadedJar) throws IOException {
+        if (layout != null) {
+            return layout;
         }
-        Path directory = temporary("gil4j-classes-");
-        try (ZipFile zip = new ZipFile(jar.toFile())) {
+        Path directory = temporary("gil4j-user-class-path-");
+        Path classes = directory.resolve("classes");
+        java.util.Map<String, java.util.jar.JarOutputStream> jars = new java.util.LinkedHashMap<>();
+        try (ZipFile zip = new ZipFile(shadedJar.toFile())) {
+            jars.put("application.jar", newJar(directory.resolve("application.jar")));
+            for (String library : LIBRARIES.keySet()) {
+                jars.put(library, newJar(directory.resolve(library)));
+            }
             Enumeration<? extends ZipEntry> entries = zip.entries();
             while (entries.hasMoreElements()) {
                 ZipEntry entry = entries.nextElement();
                 String name = entry.getName();
-                if (entry.isDirectory() || !(name.startsWith("dev/gil/") || name.startsWith("bench/"))) {
+                if (entry.isDirectory()) {
                     continue;
                 }
-                Path target = directory.resolve(name).normalize();
-                if (!target.startsWith(directory)) {
-                    continue;
+                if (startsWithAny(name, APPLICATION)) {
+                    unpack(zip, entry, classes);
+                    copy(zip, entry, jars.get("application.jar"));
                 }
-                Files.createDirectories(target.getParent());
-                try (InputStream in = zip.getInputStream(entry); OutputStream out = Files.newOutputStream(target)) {
-                    in.transferTo(out);
+                for (java.util.Map.Entry<String, List<String>> library : LIBRARIES.entrySet()) {
+                    if (startsWithAny(name, library.getValue())) {
+                        copy(zip, entry, jars.get(library.getKey()));
+                    }
                 }
             }
+        } finally {
+            for (java.util.jar.JarOutputStream jar : jars.values()) {
+                jar.close();
+            }
         }
-        extracted = directory;
-        return directory;
+        List<Path> libraries = new ArrayList<>();
+        for (String library : LIBRARIES.keySet()) {
+            libraries.add(directory.resolve(library));
+        }
+        layout = new UserLayout(classes, directory.resolve("application.jar"), libraries);
+        return layout;
+    }
+
+    private static java.util.jar.JarOutputStream newJar(Path file) throws IOException {
+        return new java.util.jar.JarOutputStream(Files.newOutputStream(file));
+    }
+
+    private static boolean startsWithAny(String name, List<String> prefixes) {
+        return prefixes.stream().anyMatch(name::startsWith);
+    }
+
+    private static void unpack(ZipFile zip, ZipEntry entry, Path directory) throws IOException {
+        Path target = directory.resolve(entry.getName()).normalize();
+        if (!target.startsWith(directory)) {
+            return;
+        }
+        Files.createDirectories(target.getParent());
+        try (InputStream in = zip.getInputStream(entry); OutputStream out = Files.newOutputStream(target)) {
+            in.transferTo(out);
+        }
+    }
+
+    private static void copy(ZipFile zip, ZipEntry entry, java.util.jar.JarOutputStream jar) throws IOException {
+        jar.putNextEntry(new ZipEntry(entry.getName()));
+        try (InputStream in = zip.getInputStream(entry)) {
+            in.transferTo(jar);
+        }
+        jar.closeEntry();
     }
 
     /** A class directory packed into a jar, once per run. */
