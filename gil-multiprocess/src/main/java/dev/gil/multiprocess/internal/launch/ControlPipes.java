@@ -69,6 +69,8 @@ public final class ControlPipes {
     private final Deque<Path> spares = new ArrayDeque<>();
     /** The background {@link #makeSpare()} under way, or null. Guarded by {@code spareLock}. */
     private CompletableFuture<Void> making;
+    /** Set by {@link #close()}: nothing is made ahead of time any more. Guarded by {@code spareLock}. */
+    private boolean closed;
 
     /**
      * A fresh FIFO in a private directory, or {@code null} if children should use a socket: one made ahead of time
@@ -112,7 +114,7 @@ public final class ControlPipes {
         }
         synchronized (spareLock) {
             int missing = count - spares.size();
-            if (missing <= 0 || making != null) {
+            if (closed || missing <= 0 || making != null) {
                 return;
             }
             CompletableFuture<Void> done = new CompletableFuture<>();
@@ -141,14 +143,21 @@ public final class ControlPipes {
         @Override
         public void run() {
             List<Path> made = List.of();
+            boolean unwanted;
             try {
                 made = make(count);
             } finally {
                 synchronized (spareLock) {
-                    spares.addAll(made);
+                    unwanted = closed; // closed while mkfifo ran, and not waited for: nobody would remove them
+                    if (!unwanted) {
+                        spares.addAll(made);
+                    }
                     making = null;
                 }
                 done.complete(null);
+            }
+            if (unwanted) {
+                made.forEach(PrivateSockets::delete);
             }
         }
     }
@@ -163,7 +172,19 @@ public final class ControlPipes {
         return unavailable || "socket".equals(Properties.get(TRANSPORT_PROPERTY, "gil4j.control", null));
     }
 
-    /** Removes the FIFOs made ahead of time (its launcher closes, or this JVM exits), waiting briefly for one under way. */
+    /**
+     * Makes nothing ahead of time any more, and removes what was (its launcher closes, or this JVM exits): a child
+     * whose launch was under way would otherwise make a spare after it booted that no one removes. {@link #create()}
+     * still makes a FIFO when asked. Idempotent.
+     */
+    void close() {
+        synchronized (spareLock) {
+            closed = true;
+        }
+        removeSpare();
+    }
+
+    /** Removes the FIFOs made ahead of time, waiting briefly for those under way. */
     void removeSpare() {
         List<Path> left = waiting();
         synchronized (spareLock) {

@@ -78,13 +78,13 @@ public final class Launcher {
     }
 
     /**
-     * Starts nothing more: kills the warm standby and removes the spare FIFO. Children still running stay in the
-     * registry, and the shutdown hook stays for them. Idempotent.
+     * Starts nothing more: kills the warm standby and removes the spare FIFOs, making none from now on. Children still
+     * running stay in the registry, and the shutdown hook stays for them. Idempotent.
      */
     public void close() {
         closed = true;
         standby.stop();
-        pipes.removeSpare();
+        pipes.close();
         if (liveOwners().isEmpty()) {
             try {
                 Runtime.getRuntime().removeShutdownHook(atExit);
@@ -96,6 +96,7 @@ public final class Launcher {
 
     private void atExit() {
         standby.stop();
+        pipes.close(); // first: a launch under way must not leave a spare behind while the children below are awaited
         for (Child child : live) {
             if (child.isDaemon()) {
                 child.killAtExit();
@@ -108,6 +109,5 @@ public final class Launcher {
                 }
             }
         }
-        pipes.removeSpare();
     }
 }

@@ -3,6 +3,7 @@ package dev.gil.multiprocess.internal.launch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.gil.multiprocess.internal.channel.PrivateSockets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -43,9 +44,27 @@ class ControlPipesTest {
         assertThat(prepared).hasSize(2);
         pipes.removeSpare();
         assertThat(pipes.waiting()).isEmpty();
-        assertThat(prepared).allMatch(fifo -> !Files.exists(fifo, LinkOption.NOFOLLOW_LINKS));
+        assertThat(prepared).as("removed spares leave neither their FIFO nor its directory")
+                .allMatch(fifo -> !Files.exists(fifo, LinkOption.NOFOLLOW_LINKS) && !Files.exists(fifo.getParent()));
         for (Path fifo : List.of(taken.get(0), taken.get(1), made, spare)) {
-            Files.delete(fifo);
+            PrivateSockets.delete(fifo);
         }
+    }
+
+    @Test
+    void onceClosedNothingIsMadeAheadOfTimeSoNothingIsLeftBehind() throws Exception {
+        ControlPipes pipes = new ControlPipes();
+        assumeTrue(pipes.available(), "mkfifo is not available here");
+        pipes.prepare(2);
+        pipes.close(); // mkfifo may still be running
+        assertThat(pipes.waiting()).isEmpty();
+        pipes.makeSpare(); // what a child whose launch was under way does once it has booted
+        pipes.prepare(3);
+        assertThat(pipes.waiting()).as("nothing is made after close").isEmpty();
+        Path made = pipes.create(); // a launch still under way gets its FIFO
+        assertThat(isFifo(made)).isTrue();
+        PrivateSockets.delete(made);
+        assertThat(made.getParent()).doesNotExist();
+        pipes.close(); // idempotent
     }
 }
