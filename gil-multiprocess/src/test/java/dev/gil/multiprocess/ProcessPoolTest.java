@@ -127,6 +127,16 @@ class ProcessPoolTest extends TaskPoolContract {
     // -- errors ------------------------------------------------------------------------------------------------------
 
     @Test
+    void aFailureDeepInALargeChunkNamesItsOwnItem() {
+        List<Integer> input = new ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            input.add(i == 200 ? 0 : 1); // the worker applies the function in blocks: item 200 is in the fourth
+        }
+        assertThatThrownBy(() -> shared.<Integer, Integer>map(PoolTargets::inverse, input, 300))
+                .isInstanceOf(TaskFailedException.class).hasMessageContaining("task #200 ");
+    }
+
+    @Test
     void aTasksExceptionComesBackWithItsClassMessageAndTheWorkersStack() {
         assertThatThrownBy(() -> shared.<Integer, Integer>map(PoolTargets::inverse, List.of(1, 0, 2)))
                 .isInstanceOf(TaskFailedException.class)

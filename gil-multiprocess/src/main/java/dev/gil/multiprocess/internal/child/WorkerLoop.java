@@ -134,16 +134,17 @@ public final class WorkerLoop {
             return;
         }
         long started = System.nanoTime();
-        for (int i = 0; i < values.length; i++) {
-            try {
-                values[i] = apply(function, shape, values[i]);
-            } catch (Throwable failure) {
-                fail(control, chunkId, i, failure);
-                if (failure instanceof VirtualMachineError) {
-                    throw (VirtualMachineError) failure; // this JVM may be unwell: let the pool start a new one
-                }
-                return;
+        int[] next = {0}; // the value being applied, for a failure's index
+        try {
+            while (next[0] < values.length) {
+                applyBlock(function, shape, values, next, Math.min(values.length, next[0] + ValueCodec.BLOCK));
             }
+        } catch (Throwable failure) {
+            fail(control, chunkId, next[0], failure);
+            if (failure instanceof VirtualMachineError) {
+                throw (VirtualMachineError) failure; // this JVM may be unwell: let the pool start a new one
+            }
+            return;
         }
         long computeNanos = System.nanoTime() - started;
         byte[] done;
@@ -161,6 +162,14 @@ public final class WorkerLoop {
         }
         ByteBuffer.wrap(done).putLong(chunkId).putLong(computeNanos);
         control.send(PoolProtocol.DONE, done, 0, done.length);
+    }
+
+    /** Applies the function to {@code values} from {@code next[0]} to {@code to}, advancing {@code next[0]}. */
+    private static void applyBlock(Object function, byte shape, Object[] values, int[] next, int to)
+            throws Exception {
+        for (int i = next[0]; i < to; i = ++next[0]) {
+            values[i] = apply(function, shape, values[i]);
+        }
     }
 
     @SuppressWarnings("unchecked")

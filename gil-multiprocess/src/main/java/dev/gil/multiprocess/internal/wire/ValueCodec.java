@@ -12,6 +12,10 @@ import java.nio.charset.StandardCharsets;
  * all {@code Double} or all {@code String} travel as packed primitives (what pickle's compact opcodes do for Python):
  * a few nanoseconds an element instead of Java serialization's object headers. Any other array, nulls included, goes
  * as {@link WireCodec} encodes it (packed when every element is a value, collection, record or enum it takes).
+ *
+ * <p>The per-value loops run in blocks of {@value #BLOCK} through methods of their own: HotSpot compiles a method
+ * after a few hundred calls, but a loop inside one only after tens of thousands of iterations, and a chunk's loop
+ * runs a handful of times per {@code map}: a script's first maps would run it in the interpreter throughout.
  */
 public final class ValueCodec {
     private static final byte OBJECTS = 0;
@@ -19,6 +23,8 @@ public final class ValueCodec {
     private static final byte LONGS = 2;
     private static final byte DOUBLES = 3;
     private static final byte STRINGS = 4;
+    /** Values per call of a block method (see the class comment); the pool worker applies functions in these too. */
+    public static final int BLOCK = 64;
 
     private ValueCodec() {}
 
@@ -33,22 +39,22 @@ public final class ValueCodec {
         switch (kind) {
             case INTS -> {
                 ByteBuffer out = start(headerBytes, 5 + 4 * n, kind, n);
-                for (Object value : values) {
-                    out.putInt((Integer) value);
+                for (int from = 0; from < n; from += BLOCK) {
+                    putInts(values, from, Math.min(n, from + BLOCK), out);
                 }
                 return out.array();
             }
             case LONGS -> {
                 ByteBuffer out = start(headerBytes, 5 + 8 * n, kind, n);
-                for (Object value : values) {
-                    out.putLong((Long) value);
+                for (int from = 0; from < n; from += BLOCK) {
+                    putLongs(values, from, Math.min(n, from + BLOCK), out);
                 }
                 return out.array();
             }
             case DOUBLES -> {
                 ByteBuffer out = start(headerBytes, 5 + 8 * n, kind, n);
-                for (Object value : values) {
-                    out.putDouble((Double) value);
+                for (int from = 0; from < n; from += BLOCK) {
+                    putDoubles(values, from, Math.min(n, from + BLOCK), out);
                 }
                 return out.array();
             }
@@ -96,18 +102,18 @@ public final class ValueCodec {
         // A loop per kind, not a switch per value: a fresh JVM interprets these loops for a script's first calls.
         switch (kind) {
             case INTS -> {
-                for (int i = 0; i < n; i++) {
-                    values[i] = in.getInt();
+                for (int from = 0; from < n; from += BLOCK) {
+                    getInts(in, values, from, Math.min(n, from + BLOCK));
                 }
             }
             case LONGS -> {
-                for (int i = 0; i < n; i++) {
-                    values[i] = in.getLong();
+                for (int from = 0; from < n; from += BLOCK) {
+                    getLongs(in, values, from, Math.min(n, from + BLOCK));
                 }
             }
             case DOUBLES -> {
-                for (int i = 0; i < n; i++) {
-                    values[i] = in.getDouble();
+                for (int from = 0; from < n; from += BLOCK) {
+                    getDoubles(in, values, from, Math.min(n, from + BLOCK));
                 }
             }
             case STRINGS -> {
@@ -138,14 +144,57 @@ public final class ValueCodec {
         Class<?> type = values[0].getClass();
         byte kind = type == Integer.class ? INTS : type == Long.class ? LONGS : type == Double.class ? DOUBLES
                 : type == String.class ? STRINGS : OBJECTS;
-        if (kind != OBJECTS) {
-            for (Object value : values) {
-                if (value == null || value.getClass() != type) {
-                    return OBJECTS;
-                }
+        for (int from = 0; kind != OBJECTS && from < values.length; from += BLOCK) {
+            if (!allOf(type, values, from, Math.min(values.length, from + BLOCK))) {
+                return OBJECTS;
             }
         }
         return kind;
+    }
+
+    private static boolean allOf(Class<?> type, Object[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (values[i] == null || values[i].getClass() != type) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void putInts(Object[] values, int from, int to, ByteBuffer out) {
+        for (int i = from; i < to; i++) {
+            out.putInt((Integer) values[i]);
+        }
+    }
+
+    private static void putLongs(Object[] values, int from, int to, ByteBuffer out) {
+        for (int i = from; i < to; i++) {
+            out.putLong((Long) values[i]);
+        }
+    }
+
+    private static void putDoubles(Object[] values, int from, int to, ByteBuffer out) {
+        for (int i = from; i < to; i++) {
+            out.putDouble((Double) values[i]);
+        }
+    }
+
+    private static void getInts(ByteBuffer in, Object[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            values[i] = in.getInt();
+        }
+    }
+
+    private static void getLongs(ByteBuffer in, Object[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            values[i] = in.getLong();
+        }
+    }
+
+    private static void getDoubles(ByteBuffer in, Object[] values, int from, int to) {
+        for (int i = from; i < to; i++) {
+            values[i] = in.getDouble();
+        }
     }
 
     private static ByteBuffer start(int headerBytes, int bodyBytes, byte kind, int n) {
