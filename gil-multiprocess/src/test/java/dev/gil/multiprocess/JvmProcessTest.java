@@ -66,7 +66,7 @@ class JvmProcessTest {
 
     @Test
     void systemExitCodesArePassedThroughAndTellAnExit137FromASigkill() throws Exception {
-        for (int code : new int[] {0, 1, 8, 137}) {
+        for (int code : new int[] {0, 1, 8, 137, 143}) { // 143 is also what a SIGTERM'd JVM exits with
             JvmProcess process = run(new JvmProcess(() -> System.exit(code)));
             assertThat(process.exitCode()).as("System.exit(%d)", code).hasValue(code);
         }
@@ -92,6 +92,20 @@ class JvmProcessTest {
             assertThat(process.exitCode()).hasValue(hard ? -9 : -15);
             pipe.left().close();
         }
+    }
+
+    @Test
+    void aSigtermFromElsewhereReadsMinusFifteenAsInPython() throws Exception {
+        Pipe pipe = Pipe.open();
+        Connection ready = pipe.right();
+        try (JvmProcess process = new JvmProcess(() -> Targets.readyThenSleep(ready))) {
+            process.start();
+            assertThat(pipe.left().recv()).isEqualTo("ready");
+            assertThat(ProcessHandle.of(process.pid()).orElseThrow().destroy()).as("SIGTERM sent").isTrue();
+            process.join();
+            assertThat(process.exitCode()).as("not terminate(): the child tells its parent").hasValue(-15);
+        }
+        pipe.left().close();
     }
 
     @Test

@@ -15,18 +15,16 @@ import dev.gil.multiprocess.internal.wire.SerialCodec;
 import dev.gil.multiprocess.internal.wire.WireCodec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FileInputStream;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.Method;
-import java.lang.reflect.Proxy;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * The child JVM's entry point: meets the parent on its control channel (a pair of pipes, or an AF_UNIX socket; see
@@ -47,11 +45,9 @@ public final class ChildMain {
         String preparation = args.length > 2 ? args[2] : "";
         prepareForTask(preparation, !pipes);
         // Watched before we meet the parent: opening the FIFO of a parent that died meanwhile would block for ever.
-        AtomicReference<Frames> met = new AtomicReference<>();
-        watchParent(Long.parseLong(args[1]), met, preparation.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG));
+        watchParent(Long.parseLong(args[1]), preparation.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG));
         Frames control = pipes ? new PipeFrames(fromParent, new FileOutputStream(fifo))
                 : new FrameChannel(SocketChannel.open(UnixDomainSocketAddress.of(args[0])));
-        met.set(control);
         byte[] hello = token.getBytes(StandardCharsets.US_ASCII);
         control.send(ControlProtocol.HELLO, hello, 0, hello.length);
         Thread goodbye = new Thread(new Goodbye(control), "gil4j-child-goodbye");
@@ -234,25 +230,22 @@ public final class ChildMain {
      * than blocking on a read of stdin: a thread blocked in a native read makes {@code System.exit} wait for it
      * (HotSpot's VM_Exit waits for threads in native code), and that would be paid by every child. The parent is
      * named by the pid it passed, not looked up: a parent that died before the lookup would be replaced by whoever
-     * adopted us. The watch waits one interval before it begins, and everything runs in its thread: the first
-     * {@code ProcessHandle} costs milliseconds, and so does the SIGTERM reporter it installs first (a dynamic proxy,
-     * costly in a fresh JVM), which a short task's child, gone by then, never pays. A SIGTERM that comes before the
-     * reporter is in place ends the JVM the default way, with status 143, which the parent that sent it reads as -15
-     * all the same. A child that prepares everything ({@code atOnce}: a standby, or the child that records the class
-     * data archive) sets the watch up at once, on this thread, before it meets the parent: on JDK 25 a lambda linked
-     * by the watch while the JVM wrote its archive at exit crashed the JVM (SIGSEGV in
-     * {@code LambdaProxyClassDictionary}).
+     * adopted us. On Linux each check reads our parent's pid from {@code /proc/self/stat} (one small read; a child
+     * whose parent died has been adopted by another process); elsewhere it asks a {@code ProcessHandle}, whose first
+     * use costs a fresh JVM milliseconds of class loading, so the watch waits one interval before it sets up, in its
+     * own thread, which a short task's child, gone by then, never pays. A child that prepares everything
+     * ({@code atOnce}: a standby, or the child that records the class data archive) sets the watch up at once, on
+     * this thread, before it meets the parent: on JDK 25 a lambda linked by the watch while the JVM wrote its archive
+     * at exit crashed the JVM (SIGSEGV in {@code LambdaProxyClassDictionary}).
      */
-    private static void watchParent(long parentPid, AtomicReference<Frames> control, boolean atOnce) {
-        ProcessHandle watchedAtOnce = null;
+    private static void watchParent(long parentPid, boolean atOnce) {
+        ParentWatch watch = new ParentWatch(parentPid);
         if (atOnce) {
-            reportSigterm(control);
-            watchedAtOnce = ProcessHandle.of(parentPid).orElse(null);
+            watch.setUp();
         }
-        Thread watch = new Thread(new ParentWatch(parentPid, atOnce, watchedAtOnce, control),
-                "gil4j-parent-watch");
-        watch.setDaemon(true);
-        watch.start();
+        Thread thread = new Thread(watch, "gil4j-parent-watch");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     private static final long PARENT_CHECK_MILLIS = 100;
@@ -260,28 +253,34 @@ public final class ChildMain {
     /** Halts this JVM once the parent is gone; see {@link #watchParent}. */
     private static final class ParentWatch implements Runnable {
         private final long parentPid;
-        private final boolean setUpAtOnce;
-        private final ProcessHandle watchedAtOnce;
-        private final AtomicReference<Frames> control;
+        /** Set up: by the thread that starts the watch, or by the watch itself. */
+        private boolean setUp;
+        /** The parent, where {@code /proc/self/stat} does not name it; else null. */
+        private ProcessHandle handle;
 
-        ParentWatch(long parentPid, boolean setUpAtOnce, ProcessHandle watchedAtOnce,
-                AtomicReference<Frames> control) {
+        ParentWatch(long parentPid) {
             this.parentPid = parentPid;
-            this.setUpAtOnce = setUpAtOnce;
-            this.watchedAtOnce = watchedAtOnce;
-            this.control = control;
+        }
+
+        void setUp() {
+            setUp = true;
+            if (parentPidFromProc() != parentPid) { // not Linux, or the parent died already (then the handle is null)
+                handle = ProcessHandle.of(parentPid).orElse(null);
+            }
+        }
+
+        boolean parentAlive() {
+            return handle == null ? parentPidFromProc() == parentPid : handle.isAlive();
         }
 
         @Override
         public void run() {
             try {
-                ProcessHandle parent = watchedAtOnce;
-                if (!setUpAtOnce) {
+                if (!setUp) {
                     Thread.sleep(PARENT_CHECK_MILLIS);
-                    reportSigterm(control);
-                    parent = ProcessHandle.of(parentPid).orElse(null);
+                    setUp();
                 }
-                while (parent != null && parent.isAlive()) {
+                while (parentAlive()) {
                     Thread.sleep(PARENT_CHECK_MILLIS);
                 }
             } catch (InterruptedException exiting) {
@@ -289,6 +288,33 @@ public final class ChildMain {
             }
             Runtime.getRuntime().halt(ControlProtocol.PARENT_DIED);
         }
+    }
+
+    /**
+     * This process's parent's pid as Linux's {@code /proc/self/stat} gives it ({@code pid (comm) state ppid ...}),
+     * or -1 where it cannot be read.
+     */
+    static long parentPidFromProc() {
+        byte[] stat = new byte[512];
+        int length;
+        try (FileInputStream in = new FileInputStream("/proc/self/stat")) {
+            length = in.readNBytes(stat, 0, stat.length);
+        } catch (IOException | SecurityException notLinux) {
+            return -1;
+        }
+        int at = length - 1;
+        while (at >= 0 && stat[at] != ')') { // the command name may hold spaces and parentheses: skip to its end
+            at--;
+        }
+        if (at < 0 || at + 3 >= length || stat[at + 3] != ' ') {
+            return -1;
+        }
+        at += 3; // ") " and the one-letter state
+        long parent = -1;
+        for (at++; at < length && stat[at] >= '0' && stat[at] <= '9'; at++) {
+            parent = (parent < 0 ? 0 : parent * 10) + (stat[at] - '0');
+        }
+        return parent;
     }
 
     /** Tells the parent this JVM is exiting; a shutdown hook unless {@link #sayGoodbyeInsteadOf} says it first. */
@@ -301,8 +327,38 @@ public final class ChildMain {
 
         @Override
         public void run() {
+            if (shuttingDownOnSigterm()) {
+                byte[] signal = {15};
+                try {
+                    control.send(ControlProtocol.SIGNAL, signal, 0, 1);
+                } catch (IOException parentGone) {
+                    // nothing to tell
+                }
+            }
             sayGoodbye(control);
         }
+    }
+
+    /**
+     * Whether this JVM is shutting down because of a SIGTERM, so that the parent reads -15 rather than the 143 a
+     * {@code System.exit(143)} also gives: the JDK runs that shutdown from a thread it names "SIGTERM handler" (JDK 17
+     * to 25), alive while the shutdown hooks run. Cheaper than handling the signal ourselves, which takes a dynamic
+     * proxy of {@code sun.misc.SignalHandler}: about 15 ms of a fresh worker's CPU while a script's first tasks run. If
+     * a JDK named it otherwise, a SIGTERM would read as 143, as it does before this hook is in place.
+     */
+    static boolean shuttingDownOnSigterm() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        Thread[] threads = new Thread[root.activeCount() + 16];
+        int count = root.enumerate(threads, true);
+        for (int i = 0; i < count; i++) {
+            if ("SIGTERM handler".equals(threads[i].getName())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -324,38 +380,6 @@ public final class ChildMain {
             control.send(ControlProtocol.EXITING, NOTHING, 0, 0);
         } catch (IOException parentGone) {
             // nothing to tell
-        }
-    }
-
-    /**
-     * Replaces the JVM's SIGTERM handling with one that first tells the parent, then exits with the usual 143. Through
-     * reflection: {@code sun.misc.Signal} is the only way to handle a signal, and is not public API.
-     */
-    private static void reportSigterm(AtomicReference<Frames> control) {
-        try {
-            Class<?> signalClass = Class.forName("sun.misc.Signal");
-            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
-            Object term = signalClass.getConstructor(String.class).newInstance("TERM");
-            Object handler = Proxy.newProxyInstance(handlerClass.getClassLoader(), new Class<?>[] {handlerClass},
-                    (proxy, method, arguments) -> {
-                        if (method.getName().equals("handle")) {
-                            byte[] signal = {15};
-                            try {
-                                Frames parent = control.get();
-                                if (parent != null) { // else we have not met the parent yet: nothing to tell
-                                    parent.send(ControlProtocol.SIGNAL, signal, 0, 1);
-                                }
-                            } catch (IOException parentGone) {
-                                // exit anyway
-                            }
-                            System.exit(128 + 15);
-                        }
-                        return method.getName().equals("toString") ? "gil4j SIGTERM reporter" : null;
-                    });
-            Method handle = signalClass.getMethod("handle", signalClass, handlerClass);
-            handle.invoke(null, term, handler);
-        } catch (ReflectiveOperationException | RuntimeException unavailable) {
-            // Without it, a SIGTERM reads as exit code 143 instead of -15: still correct, less precise.
         }
     }
 }

@@ -49,7 +49,7 @@ public final class Child {
     private final boolean exitedBeforeTarget;
     /** {@link #kill()} was called: an exit value of 137 is then our SIGKILL. */
     private volatile boolean killSent;
-    /** {@link #terminate()} was called: a child that ends with 143 before its SIGTERM reporter was in place. */
+    /** {@link #terminate()} was called: a child that ends with 143 before its goodbye hook could report the SIGTERM. */
     private volatile boolean terminateSent;
 
     private Child(Launcher launcher, ChildSpec spec, Object owner, Listener listener,
