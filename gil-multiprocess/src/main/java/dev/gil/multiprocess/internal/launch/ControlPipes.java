@@ -186,9 +186,11 @@ public final class ControlPipes {
 
     /** Removes the FIFOs made ahead of time, waiting briefly for those under way. */
     void removeSpare() {
-        List<Path> left = waiting();
-        synchronized (spareLock) {
-            spares.removeAll(left);
+        waiting(); // those under way land first
+        List<Path> left;
+        synchronized (spareLock) { // taken and cleared at once: a FIFO a launch took meanwhile is its own
+            left = new ArrayList<>(spares);
+            spares.clear();
         }
         for (Path fifo : left) {
             PrivateSockets.delete(fifo);
