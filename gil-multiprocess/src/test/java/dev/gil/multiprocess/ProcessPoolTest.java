@@ -70,6 +70,18 @@ class ProcessPoolTest extends TaskPoolContract {
     }
 
     @Test
+    void manySmallResultsQueuedBackToBackArriveWholeAndInOrder() {
+        // Chunks of one: workers answer faster than the parent reads, so many frames wait in one read's buffer,
+        // some of them cut across two reads; with strings of growing length no two frames have the same size.
+        List<Integer> input = range(5_000);
+        List<String> expected = new ArrayList<>();
+        for (int i : input) {
+            expected.add("x".repeat(i % 97) + i);
+        }
+        assertThat(shared.<Integer, String>map(i -> "x".repeat(i % 97) + i, input, 1)).isEqualTo(expected);
+    }
+
+    @Test
     void starmapPassesBothArguments() {
         List<Map.Entry<Integer, String>> pairs = List.of(Map.entry(2, "a"), Map.entry(0, "b"), Map.entry(3, "c"));
         assertThat(shared.<Integer, String, String>starmap((n, s) -> s.repeat(n), pairs)).containsExactly("aa", "",

@@ -15,7 +15,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * random generator it seeds (together a large part of a child's start). Same frame format and limits as
  * {@link FrameChannel}: a length that is negative or over the limit closes both streams with an error instead of
  * allocating it. To interrupt a receiver, close this (or give it a stream that is interruptible itself, as a stream
- * over a {@code FileChannel} is).
+ * over a {@code FileChannel} is). A header is read a byte at a time: give it a buffered stream, unless it must not
+ * read past the frame it receives.
  */
 public final class PipeFrames implements Frames {
     private static final int HEADER = 5;

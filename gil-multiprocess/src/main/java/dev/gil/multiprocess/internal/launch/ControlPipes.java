@@ -5,6 +5,7 @@ import dev.gil.multiprocess.internal.channel.FrameChannel;
 import dev.gil.multiprocess.internal.channel.Frames;
 import dev.gil.multiprocess.internal.channel.PipeFrames;
 import dev.gil.multiprocess.internal.channel.PrivateSockets;
+import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -56,6 +57,11 @@ public final class ControlPipes {
     public static final String ARGUMENT = "fifo:";
     /** {@code -Ddev.gil.multiprocess.control=socket} makes every child use the AF_UNIX socket. */
     static final String TRANSPORT_PROPERTY = "dev.gil.multiprocess.control";
+    /**
+     * What the parent reads from a child's FIFO at once: a pool worker's small results queue up in the pipe, and
+     * unbuffered, each would cost a read per header byte and one for its payload.
+     */
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
 
     /** SLF4J on first use: a program that never hears from us does not start its logging backend for us. */
     private static final class Log {
@@ -279,7 +285,9 @@ public final class ControlPipes {
                         + "was killed");
             }
             FileChannel fromChild = FileChannel.open(fifo, StandardOpenOption.READ);
-            return new PipeFrames(Channels.newInputStream(fromChild), stdin);
+            // Buffered from here on (the greeting was read unbuffered: nothing after it was its reader's to take).
+            return new PipeFrames(new BufferedInputStream(Channels.newInputStream(fromChild), READ_BUFFER_BYTES),
+                    stdin);
         } catch (ClosedChannelException | EOFException closedBeforeHello) {
             if (!process.isAlive()) {
                 return null; // it exited first, and its exit closed the pipe
