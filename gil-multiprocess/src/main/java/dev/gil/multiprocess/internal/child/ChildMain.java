@@ -10,6 +10,7 @@ import dev.gil.multiprocess.internal.launch.ChildLauncher;
 import dev.gil.multiprocess.internal.launch.ControlPipes;
 import dev.gil.multiprocess.internal.launch.ControlProtocol;
 import dev.gil.multiprocess.internal.wire.AllowedClasses;
+import dev.gil.multiprocess.internal.wire.CodeCodec;
 import dev.gil.multiprocess.internal.wire.LambdaByReference;
 import dev.gil.multiprocess.internal.wire.SerialCodec;
 import dev.gil.multiprocess.internal.wire.WireCodec;
@@ -74,12 +75,10 @@ public final class ChildMain {
 
     private static Object decodeTask(FrameChannel.Frame task) throws IOException, ClassNotFoundException {
         switch (task.kind()) {
-            case ControlProtocol.TASK_BY_REFERENCE:
-                return LambdaByReference.decodeTask(task.payload());
+            case ControlProtocol.TASK:
+                return CodeCodec.decodeTarget(task.payload());
             case ControlProtocol.TASK_WORKER:
                 return WorkerLoop.decode(task.payload());
-            case ControlProtocol.TASK:
-                return SerialCodec.deserialize(task.payload());
             default:
                 throw new IOException("unexpected frame kind " + task.kind() + " instead of a task");
         }

@@ -73,8 +73,7 @@ public final class Child {
      */
     public static Child start(Launcher launcher, ChildSpec spec, Object target, Object owner, Listener listener) {
         CodeCodec.Encoded code = encode(spec, "target", target);
-        return start(launcher, spec, code.serialized() ? ControlProtocol.TASK : ControlProtocol.TASK_BY_REFERENCE,
-                code.bytes(), needs(code), owner, listener);
+        return start(launcher, spec, ControlProtocol.TASK, CodeCodec.toTarget(code), needs(code), owner, listener);
     }
 
     /**

@@ -11,8 +11,8 @@ import java.security.MessageDigest;
  * parent                          child
  *   -- token on stdin ----------->  (the child then polls the parent's pid: it exits when the parent dies)
  *   <------------ HELLO(token) ---  connects to the parent's private AF_UNIX socket
- *   -- TASK(serialized target) --> or TASK_BY_REFERENCE (a lambda, see LambdaByReference), or TASK_WORKER (a
- *                                   pool worker's name and initializer, see WorkerLoop)
+ *   -- TASK(target) ------------->  the target in CodeCodec's form (by reference or serialized); or TASK_WORKER
+ *                                   (a pool worker's name and initializer, see WorkerLoop)
  *   <------------ RUNNING --------  the target was read and runs now
  *   <----- RESULT(value) or RESULT_PACKED (a SmallValues value) or FAILURE(exception)
  *   <------------ SIGNAL(15) -----  only when terminated: tells SIGTERM apart from System.exit(143)
@@ -21,7 +21,6 @@ import java.security.MessageDigest;
  */
 public final class ControlProtocol {
     public static final byte TASK = 10;
-    public static final byte TASK_BY_REFERENCE = 11;
     public static final byte TASK_WORKER = 12;
     public static final byte HELLO = 20;
     public static final byte RESULT = 21;

@@ -3,6 +3,7 @@ package dev.gil.multiprocess.internal.wire;
 import java.io.IOException;
 import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
+import java.util.Arrays;
 
 /**
  * Code that runs in another JVM (a process's target, a pool's function or initializer): by reference where it can go
@@ -43,6 +44,32 @@ public final class CodeCodec {
             return new Encoded(BY_REFERENCE, reference.bytes(), reference.movesConnections());
         }
         return new Encoded(SERIALIZED, SerialCodec.serialize(code), false);
+    }
+
+    /**
+     * {@code code} as a child's target travels in its TASK frame: its form, then its bytes.
+     */
+    public static byte[] toTarget(Encoded code) {
+        byte[] target = new byte[1 + code.bytes().length];
+        target[0] = code.form();
+        System.arraycopy(code.bytes(), 0, target, 1, code.bytes().length);
+        return target;
+    }
+
+    /**
+     * What a child runs for a target {@link #toTarget} described: as {@link #decode} reads it, except that a lambda
+     * sent by reference whose implementation is a static method runs as a direct call, without a lambda linked (see
+     * {@link LambdaByReference#decodeTask}).
+     *
+     * @throws InvalidObjectException if the target is empty or its form unknown, or as {@link #decode} throws
+     * @throws ClassNotFoundException if a class it names is not on this JVM's class path
+     */
+    public static Object decodeTarget(byte[] target) throws IOException, ClassNotFoundException {
+        if (target.length == 0) {
+            throw new InvalidObjectException("an empty target");
+        }
+        byte[] bytes = Arrays.copyOfRange(target, 1, target.length);
+        return target[0] == BY_REFERENCE ? LambdaByReference.decodeTask(bytes) : decode(target[0], bytes);
     }
 
     /**

@@ -3,7 +3,9 @@ package dev.gil.multiprocess.internal.wire;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gil.multiprocess.SerializableCallable;
 import dev.gil.multiprocess.SerializableFunction;
+import dev.gil.multiprocess.internal.child.DirectCall;
 import java.io.InvalidObjectException;
 import java.io.NotSerializableException;
 import java.io.Serializable;
@@ -64,5 +66,28 @@ public class CodeCodecTest {
                 .isInstanceOf(InvalidObjectException.class).hasMessageContaining("unknown form of code: 7");
         assertThatThrownBy(() -> CodeCodec.decode(CodeCodec.BY_REFERENCE, SmallValues.encode("not a lambda")))
                 .isInstanceOf(InvalidObjectException.class);
+    }
+
+    @Test
+    void aTargetCarriesItsFormAndRunsAStaticMethodAsADirectCall() throws Exception {
+        SerializableCallable<Integer> byReference = () -> square(6);
+        Object direct = CodeCodec.decodeTarget(CodeCodec.toTarget(CodeCodec.encode(byReference)));
+        assertThat(direct).isInstanceOf(DirectCall.class);
+        assertThat(((DirectCall) direct).call()).isEqualTo(36);
+
+        Offset offset = new Offset(3);
+        SerializableCallable<Integer> serialized = () -> offset.by + 1;
+        CodeCodec.Encoded encoded = CodeCodec.encode(serialized);
+        assertThat(encoded.serialized()).isTrue();
+        Object rebuilt = CodeCodec.decodeTarget(CodeCodec.toTarget(encoded));
+        assertThat(((SerializableCallable<?>) rebuilt).call()).isEqualTo(4);
+    }
+
+    @Test
+    void anEmptyOrUnknownTargetIsAnInvalidObjectException() {
+        assertThatThrownBy(() -> CodeCodec.decodeTarget(new byte[0])).isInstanceOf(InvalidObjectException.class)
+                .hasMessageContaining("an empty target");
+        assertThatThrownBy(() -> CodeCodec.decodeTarget(new byte[] {9, 1, 2}))
+                .isInstanceOf(InvalidObjectException.class).hasMessageContaining("unknown form of code: 9");
     }
 }
