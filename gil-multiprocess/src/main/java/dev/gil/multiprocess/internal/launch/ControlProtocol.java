@@ -10,7 +10,7 @@ import java.security.MessageDigest;
  * <pre>
  * parent                          child
  *   -- token on stdin ----------->  (the child then polls the parent's pid: it exits when the parent dies)
- *   <------------ HELLO(token) ---  connects to the parent's private AF_UNIX socket
+ *   <------------ HELLO(token) ---  on its FIFO (see ControlPipes), or the parent's private AF_UNIX socket
  *   -- TASK(target) ------------->  the target in CodeCodec's form (by reference or serialized); or TASK_WORKER
  *                                   (a pool worker's name and initializer, see WorkerLoop)
  *   <------------ RUNNING --------  the target was read and runs now
