@@ -1,5 +1,6 @@
 package dev.gil.multiprocess.internal.channel;
 
+import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -7,6 +8,7 @@ import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -19,7 +21,13 @@ import java.util.HexFormat;
  * directory; and random tokens, so another process of the same user cannot pose as the peer either.
  */
 public final class PrivateSockets {
-    private static final SecureRandom random = new SecureRandom();
+    /** Where a token's bits come from: the kernel's generator, which {@code SecureRandom}'s default reads too. */
+    private static final String KERNEL_RANDOM = "/dev/urandom";
+    private static final int TOKEN_BYTES = 16;
+    /** A private directory's random name: 64 bits, as the JDK's temporary names. */
+    private static final int DIRECTORY_NAME_BYTES = 8;
+    /** Names tried before giving up: a collision of 64-bit names means someone makes them on purpose. */
+    private static final int DIRECTORY_ATTEMPTS = 16;
 
     private PrivateSockets() {}
 
@@ -33,21 +41,57 @@ public final class PrivateSockets {
     /**
      * A socket path in a fresh private directory, for a caller that {@link #delete deletes} it in a {@code finally}
      * block: registering it for deletion at exit would add an entry to the JDK's list for every child started.
+     *
+     * <p>The directory is made as {@code Files.createTempDirectory} makes one (a random name, created with mode 0700
+     * or fails), with the random name drawn as {@link #newToken()} draws a token: the JDK's draws its name from a
+     * {@code SecureRandom}, whose first use costs a fresh JVM's launch the same 20 ms.
      */
     public static Path newShortLivedSocketPath(String name) {
-        try {
-            return Files.createTempDirectory("gil4j-",
-                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------"))).resolve(name);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot create a private directory for a socket under "
-                    + System.getProperty("java.io.tmpdir"), e);
+        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        IOException failure = null;
+        for (int attempt = 0; attempt < DIRECTORY_ATTEMPTS; attempt++) {
+            try {
+                return Files.createDirectory(temporary.resolve("gil4j-" + randomHex(DIRECTORY_NAME_BYTES)),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")))
+                        .resolve(name);
+            } catch (FileAlreadyExistsException taken) {
+                failure = taken; // another name
+            } catch (IOException e) {
+                failure = e;
+                break;
+            }
+        }
+        throw new UncheckedIOException("cannot create a private directory for a socket under " + temporary, failure);
+    }
+
+    /**
+     * 128 random bits in hex. Read from {@value #KERNEL_RANDOM} directly where there is one: a fresh JVM's first
+     * {@code SecureRandom} loads the security providers and seeds a digest-based generator, about 20 ms of CPU on
+     * a launch's way while the child boots beside it; {@code SecureRandom} elsewhere.
+     */
+    public static String newToken() {
+        return randomHex(TOKEN_BYTES);
+    }
+
+    private static String randomHex(int count) {
+        byte[] bytes = new byte[count];
+        if (!readKernelRandom(bytes)) {
+            Fallback.random.nextBytes(bytes);
+        }
+        return HexFormat.of().formatHex(bytes);
+    }
+
+    private static boolean readKernelRandom(byte[] bytes) {
+        try (FileInputStream in = new FileInputStream(KERNEL_RANDOM)) {
+            return in.readNBytes(bytes, 0, bytes.length) == bytes.length;
+        } catch (IOException | SecurityException none) {
+            return false;
         }
     }
 
-    public static String newToken() {
-        byte[] bytes = new byte[16];
-        random.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
+    /** Created on first use only: where the kernel's generator is readable, never. */
+    private static final class Fallback {
+        static final SecureRandom random = new SecureRandom();
     }
 
     /** Sends the token on a freshly connected channel: the first thing a connecting process says. */

@@ -149,8 +149,7 @@ public final class ChildLauncher {
 
     /**
      * Starts the child JVM, tells it where to meet us ({@code channel}), and draws its token, which the caller sends
-     * on its stdin. The token is drawn once the child is on its way: a first {@code SecureRandom} costs a fresh JVM
-     * milliseconds that the child's boot hides.
+     * on its stdin once the child is on its way (see {@link PrivateSockets#newToken()}).
      */
     private static Started start(ClassDataArchive classDataArchive, String name, List<String> jvmOptions,
             Map<String, String> environment, Path workingDirectory, String preparationFlag, String channel)

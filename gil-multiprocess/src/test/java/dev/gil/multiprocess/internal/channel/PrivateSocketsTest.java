@@ -7,14 +7,53 @@ import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** The rendezvous token: a candidate that presents part of it is refused in bounded time, never waited for. */
+/**
+ * The rendezvous token: a candidate that presents part of it is refused in bounded time, never waited for. Tokens
+ * and private directories are fresh every time, and the directories are the owner's alone.
+ */
 @Timeout(60)
 class PrivateSocketsTest {
+
+    @Test
+    void tokensAre128BitsOfHexAndNeverRepeat() {
+        Set<String> tokens = new HashSet<>();
+        for (int i = 0; i < 10_000; i++) {
+            String token = PrivateSockets.newToken();
+            assertThat(token).matches("[0-9a-f]{32}");
+            assertThat(tokens.add(token)).as("token %s drawn twice", token).isTrue();
+        }
+    }
+
+    @Test
+    void privateDirectoriesAreFreshAndOnlyTheOwnersUnderTheTemporaryDirectory() throws Exception {
+        Set<Path> directories = new HashSet<>();
+        try {
+            for (int i = 0; i < 200; i++) {
+                Path socket = PrivateSockets.newShortLivedSocketPath("control.fifo");
+                Path directory = socket.getParent();
+                assertThat(directories.add(directory)).as("%s handed out twice", directory).isTrue();
+                assertThat(socket.getFileName()).hasToString("control.fifo");
+                assertThat(socket).doesNotExist();
+                assertThat(directory.getParent()).isEqualTo(Path.of(System.getProperty("java.io.tmpdir")));
+                assertThat(directory.getFileName().toString()).startsWith("gil4j-");
+                assertThat(Files.getPosixFilePermissions(directory))
+                        .isEqualTo(PosixFilePermissions.fromString("rwx------"));
+            }
+        } finally {
+            for (Path directory : directories) {
+                Files.deleteIfExists(directory);
+            }
+        }
+    }
 
     @Test
     void aCandidateThatSendsPartOfTheTokenAndWaitsIsRefusedInBoundedTime() throws Exception {
