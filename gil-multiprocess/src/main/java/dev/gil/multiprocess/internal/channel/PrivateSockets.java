@@ -1,6 +1,7 @@
 package dev.gil.multiprocess.internal.channel;
 
 import java.io.FileInputStream;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -28,6 +29,8 @@ public final class PrivateSockets {
     private static final int DIRECTORY_NAME_BYTES = 8;
     /** Names tried before giving up: a collision of 64-bit names means someone makes them on purpose. */
     private static final int DIRECTORY_ATTEMPTS = 16;
+    /** Set once {@value #KERNEL_RANDOM} turned out missing or forbidden: tokens come from {@code SecureRandom}. */
+    private static volatile boolean kernelRandomMissing;
 
     private PrivateSockets() {}
 
@@ -47,7 +50,11 @@ public final class PrivateSockets {
      * {@code SecureRandom}, whose first use costs a fresh JVM's launch the same 20 ms.
      */
     public static Path newShortLivedSocketPath(String name) {
-        Path temporary = Path.of(System.getProperty("java.io.tmpdir"));
+        return newShortLivedSocketPath(Path.of(System.getProperty("java.io.tmpdir")), name);
+    }
+
+    /** {@link #newShortLivedSocketPath(String)} under {@code temporary}. */
+    static Path newShortLivedSocketPath(Path temporary, String name) {
         IOException failure = null;
         for (int attempt = 0; attempt < DIRECTORY_ATTEMPTS; attempt++) {
             try {
@@ -74,17 +81,27 @@ public final class PrivateSockets {
     }
 
     private static String randomHex(int count) {
+        return randomHex(count, KERNEL_RANDOM);
+    }
+
+    /** {@code count} random bytes in hex, read from {@code kernelRandom}, or from a {@code SecureRandom} without one. */
+    static String randomHex(int count, String kernelRandom) {
         byte[] bytes = new byte[count];
-        if (!readKernelRandom(bytes)) {
+        if (kernelRandomMissing || !read(kernelRandom, bytes)) {
             Fallback.random.nextBytes(bytes);
         }
         return HexFormat.of().formatHex(bytes);
     }
 
-    private static boolean readKernelRandom(byte[] bytes) {
-        try (FileInputStream in = new FileInputStream(KERNEL_RANDOM)) {
+    private static boolean read(String kernelRandom, byte[] bytes) {
+        try (FileInputStream in = new FileInputStream(kernelRandom)) {
             return in.readNBytes(bytes, 0, bytes.length) == bytes.length;
-        } catch (IOException | SecurityException none) {
+        } catch (FileNotFoundException | SecurityException missing) {
+            if (kernelRandom.equals(KERNEL_RANDOM)) {
+                kernelRandomMissing = true; // a fact about this machine: not looked for again
+            }
+            return false;
+        } catch (IOException unreadable) {
             return false;
         }
     }

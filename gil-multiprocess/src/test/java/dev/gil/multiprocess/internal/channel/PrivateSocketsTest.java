@@ -1,13 +1,16 @@
 package dev.gil.multiprocess.internal.channel;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.UncheckedIOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashSet;
@@ -15,6 +18,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The rendezvous token: a candidate that presents part of it is refused in bounded time, never waited for. Tokens
@@ -31,6 +35,23 @@ class PrivateSocketsTest {
             assertThat(token).matches("[0-9a-f]{32}");
             assertThat(tokens.add(token)).as("token %s drawn twice", token).isTrue();
         }
+    }
+
+    @Test
+    void withoutTheKernelsGeneratorTokensComeFromSecureRandom(@TempDir Path nowhere) {
+        String missing = nowhere.resolve("no-urandom-here").toString();
+        String first = PrivateSockets.randomHex(16, missing);
+        String second = PrivateSockets.randomHex(16, missing);
+        assertThat(first).matches("[0-9a-f]{32}").isNotEqualTo(second);
+        assertThat(PrivateSockets.newToken()).as("tokens from the default source, after a missing one was tried").matches("[0-9a-f]{32}");
+    }
+
+    @Test
+    void aPrivateDirectoryThatCannotBeMadeIsAnErrorNamingWhere(@TempDir Path parent) {
+        Path missing = parent.resolve("gone");
+        assertThatThrownBy(() -> PrivateSockets.newShortLivedSocketPath(missing, "control.fifo"))
+                .isInstanceOf(UncheckedIOException.class).hasMessageContaining(missing.toString())
+                .hasCauseInstanceOf(NoSuchFileException.class);
     }
 
     @Test
