@@ -19,10 +19,11 @@ import java.util.zip.ZipFile;
 /**
  * What a user's short program pays, run as a user runs it: a fresh JVM whose {@code main} starts a pool or a child
  * once, timed from the start of {@code main} once its inputs exist (as CPython's peer times {@code Pool(2)} from
- * inside a running interpreter, over a {@code range}). {@link #run} starts such a JVM with the application's classes either in a jar or in a class directory
- * (as an IDE or {@code mvn exec:java} runs them), each library in a jar of its own after them, as a build tool lays out
- * a class path, and reads back what it printed. Run from the benchmarks' shaded jar, the directory and the jars are
- * split out of it; run from class directories (a test), the directories are packed into jars for {@link ClassPath#JAR}.
+ * inside a running interpreter, over a {@code range}). {@link #run} starts such a JVM with the application's classes
+ * either in a jar or in a class directory (as an IDE or {@code mvn exec:java} runs them), each library in a jar of its
+ * own after them, as a build tool lays out a class path, and reads back what it printed. Run from the benchmarks'
+ * shaded jar, the directory and the jars are split out of it; run from class directories (a test), the directories
+ * are packed into jars for {@link ClassPath#JAR}.
  */
 public final class FreshScript {
     private FreshScript() {}

@@ -43,7 +43,8 @@ class PrivateSocketsTest {
         String first = PrivateSockets.randomHex(16, missing);
         String second = PrivateSockets.randomHex(16, missing);
         assertThat(first).matches("[0-9a-f]{32}").isNotEqualTo(second);
-        assertThat(PrivateSockets.newToken()).as("tokens from the default source, after a missing one was tried").matches("[0-9a-f]{32}");
+        assertThat(PrivateSockets.newToken()).as("a token from the default source, after a missing one was tried")
+                .matches("[0-9a-f]{32}");
     }
 
     @Test
