@@ -38,25 +38,25 @@ public final class ValueCodec {
         int n = values.length;
         switch (kind) {
             case INTS -> {
-                ByteBuffer out = start(headerBytes, 5 + 4 * n, kind, n);
-                for (int from = 0; from < n; from += BLOCK) {
-                    putInts(values, from, Math.min(n, from + BLOCK), out);
+                byte[] out = start(headerBytes, 5 + 4 * n, kind, n);
+                for (int from = 0, at = headerBytes + 5; from < n; from += BLOCK) {
+                    at = putInts(values, from, Math.min(n, from + BLOCK), out, at);
                 }
-                return out.array();
+                return out;
             }
             case LONGS -> {
-                ByteBuffer out = start(headerBytes, 5 + 8 * n, kind, n);
-                for (int from = 0; from < n; from += BLOCK) {
-                    putLongs(values, from, Math.min(n, from + BLOCK), out);
+                byte[] out = start(headerBytes, 5 + 8 * n, kind, n);
+                for (int from = 0, at = headerBytes + 5; from < n; from += BLOCK) {
+                    at = putLongs(values, from, Math.min(n, from + BLOCK), out, at);
                 }
-                return out.array();
+                return out;
             }
             case DOUBLES -> {
-                ByteBuffer out = start(headerBytes, 5 + 8 * n, kind, n);
-                for (int from = 0; from < n; from += BLOCK) {
-                    putDoubles(values, from, Math.min(n, from + BLOCK), out);
+                byte[] out = start(headerBytes, 5 + 8 * n, kind, n);
+                for (int from = 0, at = headerBytes + 5; from < n; from += BLOCK) {
+                    at = putDoubles(values, from, Math.min(n, from + BLOCK), out, at);
                 }
-                return out.array();
+                return out;
             }
             case STRINGS -> {
                 byte[][] utf8 = new byte[n][];
@@ -68,7 +68,7 @@ public final class ValueCodec {
                 if (size + headerBytes > Integer.MAX_VALUE - 16) {
                     return serialized(values, headerBytes);
                 }
-                ByteBuffer out = start(headerBytes, (int) size, kind, n);
+                ByteBuffer out = ByteBuffer.wrap(start(headerBytes, (int) size, kind, n)).position(headerBytes + 5);
                 for (byte[] string : utf8) {
                     out.putInt(string.length).put(string);
                 }
@@ -102,18 +102,21 @@ public final class ValueCodec {
         // A loop per kind, not a switch per value: a fresh JVM interprets these loops for a script's first calls.
         switch (kind) {
             case INTS -> {
+                int at = fixedWidth(in, n, 4);
                 for (int from = 0; from < n; from += BLOCK) {
-                    getInts(in, values, from, Math.min(n, from + BLOCK));
+                    at = getInts(in.array(), at, values, from, Math.min(n, from + BLOCK));
                 }
             }
             case LONGS -> {
+                int at = fixedWidth(in, n, 8);
                 for (int from = 0; from < n; from += BLOCK) {
-                    getLongs(in, values, from, Math.min(n, from + BLOCK));
+                    at = getLongs(in.array(), at, values, from, Math.min(n, from + BLOCK));
                 }
             }
             case DOUBLES -> {
+                int at = fixedWidth(in, n, 8);
                 for (int from = 0; from < n; from += BLOCK) {
-                    getDoubles(in, values, from, Math.min(n, from + BLOCK));
+                    at = getDoubles(in.array(), at, values, from, Math.min(n, from + BLOCK));
                 }
             }
             case STRINGS -> {
@@ -161,46 +164,93 @@ public final class ValueCodec {
         return true;
     }
 
-    private static void putInts(Object[] values, int from, int to, ByteBuffer out) {
-        for (int i = from; i < to; i++) {
-            out.putInt((Integer) values[i]);
+    /**
+     * Where {@code n} values of {@code width} bytes start in {@code in}'s array; moves {@code in} past them.
+     *
+     * @throws InvalidObjectException if fewer bytes remain
+     */
+    private static int fixedWidth(ByteBuffer in, int n, int width) throws InvalidObjectException {
+        if ((long) n * width > in.remaining()) {
+            throw new InvalidObjectException("corrupted value array: " + n + " values of " + width + " bytes in "
+                    + in.remaining() + " bytes");
+        }
+        int at = in.arrayOffset() + in.position();
+        in.position(in.position() + n * width);
+        return at;
+    }
+
+    // The values go big-endian byte by byte, not through ByteBuffer.putInt and getInt: in JDK 17 those are a chain of
+    // ten calls each, which a fresh JVM interprets, then compiles one by one on cores its workers need.
+
+    private static int putInts(Object[] values, int from, int to, byte[] out, int at) {
+        for (int i = from; i < to; i++, at += 4) {
+            int value = (Integer) values[i];
+            out[at] = (byte) (value >>> 24);
+            out[at + 1] = (byte) (value >>> 16);
+            out[at + 2] = (byte) (value >>> 8);
+            out[at + 3] = (byte) value;
+        }
+        return at;
+    }
+
+    private static int putLongs(Object[] values, int from, int to, byte[] out, int at) {
+        for (int i = from; i < to; i++, at += 8) {
+            putLong((Long) values[i], out, at);
+        }
+        return at;
+    }
+
+    private static int putDoubles(Object[] values, int from, int to, byte[] out, int at) {
+        for (int i = from; i < to; i++, at += 8) {
+            putLong(Double.doubleToRawLongBits((Double) values[i]), out, at);
+        }
+        return at;
+    }
+
+    private static void putLong(long value, byte[] out, int at) {
+        for (int shift = 56, i = at; shift >= 0; shift -= 8, i++) {
+            out[i] = (byte) (value >>> shift);
         }
     }
 
-    private static void putLongs(Object[] values, int from, int to, ByteBuffer out) {
-        for (int i = from; i < to; i++) {
-            out.putLong((Long) values[i]);
+    private static int getInts(byte[] in, int at, Object[] values, int from, int to) {
+        for (int i = from; i < to; i++, at += 4) {
+            values[i] = (in[at] << 24) | (in[at + 1] & 0xff) << 16 | (in[at + 2] & 0xff) << 8 | (in[at + 3] & 0xff);
         }
+        return at;
     }
 
-    private static void putDoubles(Object[] values, int from, int to, ByteBuffer out) {
-        for (int i = from; i < to; i++) {
-            out.putDouble((Double) values[i]);
+    private static int getLongs(byte[] in, int at, Object[] values, int from, int to) {
+        for (int i = from; i < to; i++, at += 8) {
+            values[i] = getLong(in, at);
         }
+        return at;
     }
 
-    private static void getInts(ByteBuffer in, Object[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            values[i] = in.getInt();
+    private static int getDoubles(byte[] in, int at, Object[] values, int from, int to) {
+        for (int i = from; i < to; i++, at += 8) {
+            values[i] = Double.longBitsToDouble(getLong(in, at));
         }
+        return at;
     }
 
-    private static void getLongs(ByteBuffer in, Object[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            values[i] = in.getLong();
+    private static long getLong(byte[] in, int at) {
+        long value = 0;
+        for (int i = at; i < at + 8; i++) {
+            value = value << 8 | (in[i] & 0xff);
         }
+        return value;
     }
 
-    private static void getDoubles(ByteBuffer in, Object[] values, int from, int to) {
-        for (int i = from; i < to; i++) {
-            values[i] = in.getDouble();
-        }
-    }
-
-    private static ByteBuffer start(int headerBytes, int bodyBytes, byte kind, int n) {
-        ByteBuffer out = ByteBuffer.allocate(headerBytes + bodyBytes);
-        out.position(headerBytes);
-        return out.put(kind).putInt(n);
+    /** A frame of {@code headerBytes} zero bytes (the caller's), the kind and the count, and room for the body. */
+    private static byte[] start(int headerBytes, int bodyBytes, byte kind, int n) {
+        byte[] out = new byte[headerBytes + bodyBytes];
+        out[headerBytes] = kind;
+        out[headerBytes + 1] = (byte) (n >>> 24);
+        out[headerBytes + 2] = (byte) (n >>> 16);
+        out[headerBytes + 3] = (byte) (n >>> 8);
+        out[headerBytes + 4] = (byte) n;
+        return out;
     }
 
     private static byte[] serialized(Object[] values, int headerBytes) throws NotSerializableException {
