@@ -88,12 +88,12 @@ public final class ChildMain {
      * Pays first-use costs before the task needs them, on a second thread while this one meets the parent, and only
      * those this task needs: AF_UNIX sockets (their first use seeds a secure random generator, milliseconds in a fresh
      * JVM) when the control channel is such a socket (the connection waits for it) or the task has a
-     * {@code Connection}; the lambda metafactory that rebuilds a task sent {@linkplain LambdaByReference by
-     * reference} when there is a socket to wait for meanwhile (with pipes the task arrives sooner than a second
-     * thread could help); Java serialization (costly on first use, see {@link LambdaByReference}) when the task comes that way. A child told to
-     * prepare everything (see {@link ChildLauncher#PREPARE_EVERYTHING_FLAG}) does it all on this thread before it
-     * meets the parent: such a child is only ready when prepared. Any other child prepares only when it has a CPU to
-     * spare, or its task would only be delayed.
+     * {@code Connection}; the lambda metafactory that rebuilds a task sent {@linkplain LambdaByReference by reference}
+     * when there is a socket to wait for meanwhile (with pipes the task arrives sooner than a second thread could
+     * help); Java serialization (costly on first use, see {@link LambdaByReference}) when the task comes that way. A
+     * child told to prepare everything (see {@link ChildLauncher#PREPARE_EVERYTHING_FLAG}) does it all on this thread
+     * before it meets the parent: such a child is only ready when prepared. Any other child prepares only when it has a
+     * CPU to spare, or its task would only be delayed.
      */
     private static void prepareForTask(String preparationFlag, boolean controlSocket) {
         boolean everything = preparationFlag.equals(ChildLauncher.PREPARE_EVERYTHING_FLAG);

@@ -10,12 +10,12 @@ import java.util.Map;
  * {@code _JAVA_OPTIONS} it inherits, is the user's choice, and we add none: two collectors on one command line stop
  * the JVM before it starts ("Multiple garbage collectors selected").
  *
- * <p>Why serial, measured with children started in random order: a child's heap is usually small and short-lived,
- * and the serial collector runs allocation-heavy work faster there than G1 (a counting loop is the same under both)
- * and receives a fresh child's large messages faster. G1 has one advantage on JDK 17 only: it alone maps the default
- * CDS archive's heap objects there, the boot module graph among them, so a trivial child boots sooner under it (JDK
- * 18 and later load them under the serial collector too, JDK-8273508). So on JDK 17, {@code -XX:+UseG1GC} in the child's options is the
- * choice for many short tasks; the default is for the work a process is usually started for.
+ * <p>Why serial, measured with children started in random order: a child's heap is usually small and short-lived, and
+ * the serial collector runs allocation-heavy work faster there than G1 (a counting loop is the same under both) and
+ * receives a fresh child's large messages faster. G1 has one advantage on JDK 17 only: it alone maps the default CDS
+ * archive's heap objects there, the boot module graph among them, so a trivial child boots sooner under it (JDK 18 and
+ * later load them under the serial collector too, JDK-8273508). So on JDK 17, {@code -XX:+UseG1GC} in the child's
+ * options is the choice for many short tasks; the default is for the work a process is usually started for.
  */
 public final class ChildCollector {
     /** The option that selects our collector. */
